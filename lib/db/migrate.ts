@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { ClientBase } from "pg";
+
+/**
+ * Applies the DDL under sql/ in a fixed order and records each file in console.schema_migrations.
+ * Every file is idempotent (IF NOT EXISTS / OR REPLACE), so a changed file is simply re-applied.
+ * `fixtures` adds the pgSTAC stand-in; never pass it against a database with real pgSTAC.
+ */
+const SQL_DIR = path.join(process.cwd(), "sql");
+// console first: it holds the migrations table every later file is recorded in.
+const ORDER = ["console", "00_extensions.sql", "app", "geo", "h3"];
+
+export function migrationFiles(opts: { fixtures?: boolean } = {}): string[] {
+  const files: string[] = [];
+  for (const entry of ORDER) {
+    if (entry.endsWith(".sql")) files.push(entry);
+    else files.push(...readdirSync(path.join(SQL_DIR, entry)).filter((f) => f.endsWith(".sql")).sort().map((f) => `${entry}/${f}`));
+  }
+  if (opts.fixtures) files.push("fixtures/pgstac_standin.sql");
+  files.push("roles.sql"); // grants last, so they cover every schema created above
+  return files;
+}
+
+export async function migrate(client: ClientBase, opts: { fixtures?: boolean } = {}): Promise<string[]> {
+  const applied: string[] = [];
+  // One migrator at a time across processes (tests start several workers).
+  await client.query("SELECT pg_advisory_lock(hashtext('geoetl-console-migrate'))");
+  try {
+    for (const file of migrationFiles(opts)) {
+      const sql = readFileSync(path.join(SQL_DIR, file), "utf8");
+      const checksum = createHash("sha256").update(sql).digest("hex");
+      const done = await client
+        .query<{ checksum: string }>("SELECT checksum FROM console.schema_migrations WHERE name = $1", [file])
+        .then((r) => r.rows[0]?.checksum)
+        .catch(() => undefined); // first run: console.schema_migrations does not exist yet
+      if (done === checksum && file !== "roles.sql") continue;
+      await client.query("BEGIN");
+      try {
+        await client.query(sql);
+        await client.query(
+          `INSERT INTO console.schema_migrations (name, checksum) VALUES ($1, $2)
+           ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()`,
+          [file, checksum],
+        );
+        await client.query("COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK");
+        throw new Error(`migration ${file} failed: ${(err as Error).message}`);
+      }
+      applied.push(file);
+    }
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(hashtext('geoetl-console-migrate'))");
+  }
+  return applied;
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Private PostgreSQL 15 + PostGIS cluster for this project: its own data directory (.data/pg),
+# its own port (PGPORT, default 54329), loopback and a unix socket under .data/run only.
+# Never touches a cluster on 5432.  Usage: scripts/db.sh start|stop|reset|status|url [dbname]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PORT="${PGPORT:-54329}"
+if [ "$PORT" = "5432" ]; then echo "db.sh: refusing port 5432 (that is the system cluster); set PGPORT to another port." >&2; exit 1; fi
+DATA="$ROOT/.data/pg-$PORT"
+RUN="$ROOT/.data/run"
+LOG="$ROOT/.data/pg-$PORT.log"
+PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
+POSTGIS_CONTROL=/usr/share/postgresql/15/extension/postgis.control
+
+ensure_installed() {
+  local missing=()
+  [ -x "$PGBIN/initdb" ] || missing+=(postgresql-15)
+  [ -f "$POSTGIS_CONTROL" ] || missing+=(postgresql-15-postgis-3)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "db.sh: installing ${missing[*]} with apt" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null
+  else
+    echo "db.sh: missing ${missing[*]}; install them (e.g. 'sudo apt-get install -y ${missing[*]}') and retry." >&2
+    exit 1
+  fi
+}
+
+# PostgreSQL refuses to run as root: as root, run the server as the 'postgres' system user.
+as_owner() {
+  if [ "$(id -u)" = "0" ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+running() { [ -f "$DATA/postmaster.pid" ] && as_owner "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
+
+start() {
+  ensure_installed
+  mkdir -p "$ROOT/.data" "$RUN"
+  if [ "$(id -u)" = "0" ]; then as_owner true; chown postgres "$ROOT/.data" "$RUN"; fi
+  if [ ! -f "$DATA/PG_VERSION" ]; then
+    as_owner "$PGBIN/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    cat >>"$DATA/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PORT
+unix_socket_directories = '$RUN'
+max_connections = 200
+shared_buffers = 512MB
+work_mem = 16MB
+maintenance_work_mem = 512MB
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_wal_size = 4GB
+jit = off
+CONF
+  fi
+  if ! running; then
+    as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-p $PORT -k $RUN" -w -t 60 start >/dev/null \
+      || { echo "db.sh: server failed to start; see $LOG" >&2; tail -n 20 "$LOG" >&2; exit 1; }
+  fi
+  for _ in $(seq 1 60); do
+    "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" && return 0
+    sleep 0.5
+  done
+  echo "db.sh: server did not accept connections on 127.0.0.1:$PORT; see $LOG" >&2; exit 1
+}
+
+stop() { if running; then as_owner "$PGBIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null; fi; }
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  reset) stop; rm -rf "$DATA"; start ;;
+  status) if running; then echo "running on 127.0.0.1:$PORT ($DATA)"; else echo "stopped"; exit 3; fi ;;
+  url) echo "postgresql://postgres@127.0.0.1:$PORT/${2:-geoetl}" ;;
+  *) echo "usage: scripts/db.sh start|stop|reset|status|url [dbname]" >&2; exit 2 ;;
+esac
