@@ -1,0 +1,8 @@
+import { NotBuilt } from "@/components/ui/not-built";
+import { requirePageRole } from "@/lib/auth/page";
+
+export default async function Page() {
+  // Pages guard themselves too: a client-side navigation renders the page without its layout.
+  await requirePageRole("reader");
+  return <NotBuilt title="Health" what="Connections, long-running queries, locks and sizes." />;
+}

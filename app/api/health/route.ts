@@ -1,0 +1,16 @@
+import { NextResponse } from "next/server";
+import { checkDatabase } from "@/lib/db/health";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Liveness + database reachability for load balancers and uptime probes. The one route that
+ * asks no identity: it reveals nothing but "ok"/"unavailable".
+ */
+export async function GET() {
+  const db = await checkDatabase();
+  return NextResponse.json(
+    { status: db.ok ? "ok" : "degraded", database: db.ok ? "ok" : "unavailable" },
+    { status: db.ok ? 200 : 503, headers: { "Cache-Control": "no-store" } },
+  );
+}

@@ -1,0 +1,18 @@
+"use client";
+
+/** Flips light/dark and remembers the choice in a cookie the root layout reads. */
+export function ThemeToggle() {
+  function toggle() {
+    const root = document.documentElement;
+    const next = root.classList.contains("dark") ? "light" : "dark";
+    root.classList.remove("light", "dark");
+    root.classList.add(next);
+    document.cookie = `theme=${next}; path=/; max-age=31536000; samesite=lax`;
+  }
+  return (
+    <button type="button" onClick={toggle} className="rounded px-2 py-1 text-sm hover:bg-slate-200 dark:hover:bg-slate-800" aria-label="Toggle dark mode" title="Toggle dark mode">
+      <span className="dark:hidden">☾ Dark</span>
+      <span className="hidden dark:inline">☀ Light</span>
+    </button>
+  );
+}

@@ -1,0 +1,18 @@
+import { AppError, toAppError } from "../api/errors";
+
+/** What a server action returns to its form (useActionState): a message and per-field errors. */
+export interface ActionState {
+  ok: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string>;
+}
+
+export const initialActionState: ActionState = { ok: false };
+
+/** Turns anything a server action threw into a state the form can show next to the button. */
+export function actionError(err: unknown): ActionState {
+  const e = toAppError(err);
+  if (e.code === "internal") console.error(JSON.stringify({ level: "error", msg: "server action failed", error: String((err as Error)?.stack ?? err) }));
+  const field = e instanceof AppError && typeof e.details?.parameter === "string" ? e.details.parameter : undefined;
+  return { ok: false, message: e.message, fieldErrors: field ? { [field]: e.message } : undefined };
+}

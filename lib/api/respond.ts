@@ -1,0 +1,40 @@
+import "server-only";
+import { NextResponse } from "next/server";
+import type { ZodError } from "zod";
+import { AppError, toAppError } from "./errors";
+
+/** The API error envelope: {"error": {"code", "message"}}. */
+export function errorResponse(err: unknown): NextResponse {
+  const e = toAppError(err);
+  if (e.code === "internal") console.error(JSON.stringify({ level: "error", msg: "unhandled API error", error: String((err as Error)?.stack ?? err) }));
+  return NextResponse.json({ error: { code: e.code, message: e.message, ...(e.details ?? {}) } }, { status: e.status });
+}
+
+/**
+ * Wraps a route handler so whatever it throws becomes the JSON envelope. It checks nothing
+ * itself: each handler calls the auth guard and parses its input first thing.
+ */
+export function apiRoute<C>(handler: (req: Request, ctx: C) => Promise<Response>) {
+  return async (req: Request, ctx: C): Promise<Response> => {
+    try {
+      return await handler(req, ctx);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+/** A zod failure as a 400 naming the parameter. */
+export function badRequestFrom(error: ZodError): AppError {
+  const first = error.issues[0];
+  const param = first?.path.join(".") || "request";
+  return new AppError("bad_request", `Invalid ${param}: ${first?.message ?? "bad value"}`, { parameter: param });
+}
+
+/** Parses URL search params with a zod schema; 400 on failure. */
+export function parseSearchParams<T>(req: Request, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }): T {
+  const params = Object.fromEntries(new URL(req.url).searchParams);
+  const r = schema.safeParse(params);
+  if (!r.success) throw badRequestFrom(r.error);
+  return r.data;
+}

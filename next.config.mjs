@@ -1,0 +1,12 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // NEXT_DIST_DIR lets two builds (e.g. parallel e2e runs) live side by side.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+  // pg and the Azure SDK are Node libraries: keep them out of the server bundle.
+  serverExternalPackages: ["pg", "@azure/identity", "@azure/msal-node"],
+  poweredByHeader: false,
+  typedRoutes: false,
+  // Enables forbidden() so pages answer a wrong role with a real 403 page.
+  experimental: { authInterrupts: true },
+};
+export default nextConfig;

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# npm test: lint + typecheck, Vitest (unit + integration on throwaway databases in the private
+# cluster), then Playwright against a production build in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/local-env.sh
+export CONSOLE_DB=geoetl_e2e
+export DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable"
+export DATABASE_READER_URL="postgresql://geoetl_reader@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable"
+
+echo "== lint + typecheck"
+npx eslint . --max-warnings=0
+npx tsc --noEmit
+
+echo "== unit + integration (vitest)"
+bash scripts/db.sh start
+npx vitest run
+
+echo "== e2e (playwright, production build)"
+npx next build
+npx playwright test
