@@ -1,0 +1,34 @@
+import { apiRoute } from "@/lib/api/respond";
+import { AppError } from "@/lib/api/errors";
+import { requireRole } from "@/lib/auth/guard";
+import { getTile } from "@/lib/db/tiles";
+
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ table: string; z: string; x: string; y: string }> };
+
+const INT = /^\d{1,9}$/;
+const int = (v: string, name: string): number => {
+  if (!INT.test(v)) throw new AppError("bad_request", `Invalid ${name}: expected a non-negative integer`, { parameter: name });
+  return Number(v);
+};
+
+// Tiles need a signed-in caller, so shared caches must not keep them.
+const CACHE_CONTROL = "private, max-age=300, must-revalidate";
+
+/** GET /api/tiles/{table}/{z}/{x}/{y}.mvt: a Mapbox Vector Tile built in PostGIS. */
+export const GET = apiRoute(async (req, ctx: Ctx) => {
+  await requireRole("reader");
+  const p = await ctx.params;
+  const m = /^(\d{1,9})\.mvt$/.exec(p.y);
+  if (!m) throw new AppError("bad_request", "Invalid y: expected {y}.mvt", { parameter: "y" });
+  const tile = await getTile(p.table, int(p.z, "z"), int(p.x, "x"), Number(m[1]));
+  if (!tile.data) return new Response(null, { status: 204, headers: { "Cache-Control": CACHE_CONTROL } });
+  const headers = { "Cache-Control": CACHE_CONTROL, ETag: tile.etag!, Vary: "Cookie, Authorization" };
+  const inm = req.headers.get("if-none-match");
+  if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === tile.etag)) return new Response(null, { status: 304, headers });
+  return new Response(new Uint8Array(tile.data), {
+    status: 200,
+    headers: { ...headers, "Content-Type": "application/vnd.mapbox-vector-tile", "Content-Length": String(tile.data.length) },
+  });
+});

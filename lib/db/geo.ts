@@ -1,0 +1,232 @@
+import "server-only";
+import { readQuery } from "./pool";
+import { findGeoTable, GEO_SCHEMA, qualifiedGeoTable, quoteIdent } from "./identifiers";
+
+/** geo.table_metadata (seeds/000 "List Geo Table Metadata") and what a layer page needs. */
+export interface GeoMetadata {
+  table_name: string;
+  schema_name: string;
+  title: string | null;
+  description: string | null;
+  attribution: string | null;
+  license: string | null;
+  keywords: string | null;
+  feature_count: number | null;
+  geometry_type: string | null;
+  source_file: string | null;
+  source_format: string | null;
+  source_crs: string | null;
+  etl_job_id: string | null;
+  stac_item_id: string | null;
+  stac_collection_id: string | null;
+  bbox: number[] | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MetadataFilters {
+  job_id?: string;
+  has_stac?: boolean;
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface MetadataList {
+  metadata: GeoMetadata[];
+  total: number;
+  limit: number;
+  offset: number;
+  filters_applied: Record<string, string | boolean>;
+}
+
+const COLUMNS = `table_name, schema_name, title, description, attribution, license, keywords, feature_count,
+  geometry_type, source_file, source_format, source_crs, etl_job_id, stac_item_id, stac_collection_id, bbox,
+  created_at, updated_at`;
+
+function toMetadata(r: GeoMetadata): GeoMetadata {
+  return {
+    ...r,
+    feature_count: r.feature_count === null ? null : Number(r.feature_count),
+    bbox: r.bbox ? r.bbox.map(Number) : null,
+    created_at: new Date(r.created_at).toISOString(),
+    updated_at: new Date(r.updated_at).toISOString(),
+  };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** One page of metadata rows, newest first, plus the total that matches the filters. */
+export async function listMetadata(f: MetadataFilters): Promise<MetadataList> {
+  const where = `($1::text IS NULL OR etl_job_id = $1)
+    AND ($2::boolean IS NULL OR (stac_item_id IS NOT NULL AND stac_item_id <> '') = $2)
+    AND ($3::text IS NULL OR title ILIKE $3 OR table_name ILIKE $3 OR keywords ILIKE $3)`;
+  const params = [f.job_id ?? null, f.has_stac ?? null, f.q ? `%${escapeLike(f.q)}%` : null];
+  const [rows, count] = await Promise.all([
+    readQuery<GeoMetadata>(
+      `SELECT ${COLUMNS} FROM geo.table_metadata WHERE ${where} ORDER BY created_at DESC, table_name LIMIT $4 OFFSET $5`,
+      [...params, f.limit, f.offset],
+    ),
+    readQuery<{ total: string }>(`SELECT count(*)::text AS total FROM geo.table_metadata WHERE ${where}`, params),
+  ]);
+  const filters_applied: Record<string, string | boolean> = {};
+  if (f.job_id) filters_applied.job_id = f.job_id;
+  if (f.has_stac !== undefined) filters_applied.has_stac = f.has_stac;
+  if (f.q) filters_applied.q = f.q;
+  return { metadata: rows.map(toMetadata), total: Number(count[0]?.total ?? 0), limit: f.limit, offset: f.offset, filters_applied };
+}
+
+export async function getMetadata(table: string): Promise<GeoMetadata | null> {
+  const rows = await readQuery<GeoMetadata>(`SELECT ${COLUMNS} FROM geo.table_metadata WHERE table_name = $1`, [table]);
+  return rows[0] ? toMetadata(rows[0]) : null;
+}
+
+export interface GeometryColumn {
+  column: string;
+  srid: number;
+  type: string;
+}
+
+/**
+ * The layer's geometry column and SRID from geometry_columns: never assumed. `geom` wins, then
+ * ArcGIS's `shape`, then whatever column the table has.
+ */
+export async function geometryColumnOf(table: string): Promise<GeometryColumn | null> {
+  const rows = await readQuery<{ column: string; srid: number; type: string }>(
+    `SELECT f_geometry_column AS column, srid, type FROM public.geometry_columns
+      WHERE f_table_schema = $1 AND f_table_name = $2
+      ORDER BY CASE f_geometry_column WHEN 'geom' THEN 0 WHEN 'shape' THEN 1 ELSE 2 END, f_geometry_column`,
+    [GEO_SCHEMA, table],
+  );
+  return rows[0] ? { column: rows[0].column, srid: Number(rows[0].srid), type: rows[0].type } : null;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+/** Non-geometry columns in table order (from pg_attribute). */
+export async function attributeColumnsOf(table: string): Promise<ColumnInfo[]> {
+  return readQuery<ColumnInfo>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+       FROM pg_catalog.pg_attribute a
+       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+        AND format_type(a.atttypid, NULL) NOT IN ('geometry', 'geography')
+      ORDER BY a.attnum`,
+    [GEO_SCHEMA, table],
+  );
+}
+
+/** The single-column integer primary key, if any (used for keyset paging and feature ids). */
+export async function integerPrimaryKeyOf(table: string): Promise<string | null> {
+  const rows = await readQuery<{ name: string }>(
+    `SELECT a.attname AS name
+       FROM pg_catalog.pg_index i
+       JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
+      WHERE n.nspname = $1 AND c.relname = $2 AND i.indisprimary AND i.indnatts = 1
+        AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)`,
+    [GEO_SCHEMA, table],
+  );
+  return rows[0]?.name ?? null;
+}
+
+export interface TableStats {
+  row_estimate: number;
+  size_bytes: number;
+  size_pretty: string;
+}
+
+export async function tableStats(table: string): Promise<TableStats | null> {
+  const rows = await readQuery<{ row_estimate: string; size_bytes: string; size_pretty: string }>(
+    `SELECT greatest(c.reltuples, 0)::bigint::text AS row_estimate,
+            pg_total_relation_size(c.oid)::text AS size_bytes,
+            pg_size_pretty(pg_total_relation_size(c.oid)) AS size_pretty
+       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
+    [GEO_SCHEMA, table],
+  );
+  const r = rows[0];
+  return r ? { row_estimate: Number(r.row_estimate), size_bytes: Number(r.size_bytes), size_pretty: r.size_pretty } : null;
+}
+
+/** Exact row count: one statement, for a single table (dialogs, layer page). */
+export async function exactRowCount(catalogName: string): Promise<number> {
+  const rows = await readQuery<{ n: string }>(`SELECT count(*)::text AS n FROM ${qualifiedGeoTable(catalogName)}`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+const isLonLatBbox = (b: number[] | null | undefined): b is number[] =>
+  !!b && b.length === 4 && b.every(Number.isFinite) && b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 && b[0] <= b[2] && b[1] <= b[3];
+
+/** The layer's extent in lon/lat: the metadata bbox when sane, else computed in PostGIS. */
+export async function layerBbox(catalogName: string, geom: GeometryColumn, metadataBbox: number[] | null): Promise<number[] | null> {
+  if (isLonLatBbox(metadataBbox)) return metadataBbox;
+  const col = quoteIdent(geom.column);
+  const rows = await readQuery<{ xmin: number; ymin: number; xmax: number; ymax: number }>(
+    `WITH e AS (SELECT ST_Transform(ST_SetSRID(ST_Extent(${col})::geometry, $1::int), 4326) AS g FROM ${qualifiedGeoTable(catalogName)})
+     SELECT ST_XMin(g) AS xmin, ST_YMin(g) AS ymin, ST_XMax(g) AS xmax, ST_YMax(g) AS ymax FROM e WHERE g IS NOT NULL`,
+    [geom.srid],
+  );
+  const r = rows[0];
+  const b = r ? [r.xmin, r.ymin, r.xmax, r.ymax].map(Number) : null;
+  return isLonLatBbox(b) ? b : null;
+}
+
+export interface LayerInfo {
+  table: string;
+  metadata: GeoMetadata | null;
+  exists: boolean;
+  geometry: GeometryColumn | null;
+  stats: TableStats | null;
+  row_count: number | null;
+  bbox: number[] | null;
+}
+
+/** Everything the layer page shows above the map. Null when neither a table nor a metadata row exists. */
+export async function getLayer(name: string): Promise<LayerInfo | null> {
+  const [catalogName, metadata] = await Promise.all([findGeoTable(readQuery, name), getMetadata(name)]);
+  if (!catalogName && !metadata) return null;
+  if (!catalogName) return { table: name, metadata, exists: false, geometry: null, stats: null, row_count: null, bbox: metadata?.bbox ?? null };
+  const [geometry, stats, row_count] = await Promise.all([geometryColumnOf(catalogName), tableStats(catalogName), exactRowCount(catalogName)]);
+  const bbox = geometry ? await layerBbox(catalogName, geometry, metadata?.bbox ?? null) : null;
+  return { table: catalogName, metadata, exists: true, geometry, stats, row_count, bbox };
+}
+
+export interface FeaturePage {
+  columns: string[];
+  rows: Record<string, string | null>[];
+  keyColumn: string | null;
+  /** Pass as `after` for the next page; null on the last page. */
+  nextAfter: string | null;
+}
+
+/** The first rows of the attribute table, keyset-paged on the integer primary key (objectid). */
+export async function listFeatures(catalogName: string, opts: { after?: string | null; limit?: number } = {}): Promise<FeaturePage> {
+  const limit = Math.min(Math.max(opts.limit ?? 20, 1), 200);
+  const [columns, key] = await Promise.all([attributeColumnsOf(catalogName), integerPrimaryKeyOf(catalogName)]);
+  const select = columns.map((c) => `${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}`).join(", ") || "1 AS _";
+  const from = qualifiedGeoTable(catalogName);
+  let rows: Record<string, string | null>[];
+  if (key) {
+    const k = quoteIdent(key);
+    rows = await readQuery(`SELECT ${select} FROM ${from} WHERE ($1::bigint IS NULL OR ${k} > $1::bigint) ORDER BY ${k} LIMIT $2`, [
+      opts.after && /^-?\d+$/.test(opts.after) ? opts.after : null,
+      limit + 1,
+    ]);
+  } else {
+    rows = await readQuery(`SELECT ${select} FROM ${from} LIMIT $1`, [limit + 1]);
+  }
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return {
+    columns: columns.map((c) => c.name),
+    rows: page,
+    keyColumn: key,
+    nextAfter: key && more ? (page[page.length - 1][key] ?? null) : null,
+  };
+}

@@ -1,0 +1,193 @@
+import "server-only";
+import type { ClientBase } from "pg";
+import { adminPool, readQuery } from "./pool";
+
+/**
+ * The orphan report (seeds/000 "Check for Orphaned Tables"): geo tables without a metadata row,
+ * metadata rows whose table is gone, tracked tables. Built from catalog queries in one statement:
+ * 1,000 geo tables do not mean 1,000 round trips. Row counts of orphaned tables are exact
+ * (counted server-side in the same statement, at most ORPHAN_EXACT_COUNT_LIMIT of them); the others
+ * carry the planner's estimate.
+ */
+export const ORPHAN_EXACT_COUNT_LIMIT = 100;
+
+export interface OrphanedTable {
+  table_name: string;
+  row_count: number;
+  row_count_exact: boolean;
+  size_bytes: number;
+  size_pretty: string;
+  reason: string;
+}
+
+export interface OrphanedMetadata {
+  table_name: string;
+  etl_job_id: string | null;
+  stac_item_id: string | null;
+  created_at: string;
+  reason: string;
+}
+
+export type HealthStatus = "HEALTHY" | "ORPHANS_DETECTED";
+
+export interface OrphanReport {
+  success: true;
+  timestamp: string;
+  orphaned_tables: OrphanedTable[];
+  orphaned_metadata: OrphanedMetadata[];
+  tracked_tables: string[];
+  summary: {
+    total_geo_tables: number;
+    total_metadata_records: number;
+    tracked: number;
+    orphaned_tables: number;
+    orphaned_metadata: number;
+    health_status: HealthStatus;
+  };
+}
+
+const REPORT_SQL = `
+WITH geo_tables AS (
+  SELECT c.oid, c.relname::text AS table_name, c.reltuples
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname = 'geo' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'table_metadata'
+), meta AS (
+  SELECT table_name::text AS table_name, etl_job_id, stac_item_id, created_at FROM geo.table_metadata
+), orphan_tables AS (
+  SELECT t.*, row_number() OVER (ORDER BY t.table_name) AS rn
+    FROM geo_tables t WHERE NOT EXISTS (SELECT 1 FROM meta m WHERE m.table_name = t.table_name)
+)
+SELECT
+  (SELECT count(*) FROM geo_tables)::int AS total_geo_tables,
+  (SELECT count(*) FROM meta)::int AS total_metadata_records,
+  (SELECT coalesce(json_agg(json_build_object(
+      'table_name', o.table_name,
+      'row_count', CASE WHEN o.rn <= $1 AND has_table_privilege(o.oid, 'SELECT') THEN (xpath('/row/n/text()',
+          query_to_xml(format('SELECT count(*) AS n FROM geo.%I', o.table_name), false, true, '')))[1]::text::bigint
+        ELSE greatest(o.reltuples, 0)::bigint END,
+      'row_count_exact', o.rn <= $1 AND has_table_privilege(o.oid, 'SELECT'),
+      'size_bytes', pg_total_relation_size(o.oid),
+      'size_pretty', pg_size_pretty(pg_total_relation_size(o.oid))
+    ) ORDER BY o.table_name), '[]'::json) FROM orphan_tables o) AS orphaned_tables,
+  (SELECT coalesce(json_agg(json_build_object(
+      'table_name', m.table_name, 'etl_job_id', m.etl_job_id, 'stac_item_id', m.stac_item_id, 'created_at', m.created_at
+    ) ORDER BY m.table_name), '[]'::json)
+     FROM meta m WHERE NOT EXISTS (SELECT 1 FROM geo_tables t WHERE t.table_name = m.table_name)) AS orphaned_metadata,
+  (SELECT coalesce(json_agg(t.table_name ORDER BY t.table_name), '[]'::json)
+     FROM geo_tables t WHERE EXISTS (SELECT 1 FROM meta m WHERE m.table_name = t.table_name)) AS tracked_tables`;
+
+interface RawReport {
+  total_geo_tables: number;
+  total_metadata_records: number;
+  orphaned_tables: Omit<OrphanedTable, "reason">[];
+  orphaned_metadata: Omit<OrphanedMetadata, "reason">[];
+  tracked_tables: string[];
+}
+
+type Query = (sql: string, params: unknown[]) => Promise<RawReport[]>;
+
+/** Builds the report (reader pool by default; pass a client to run it inside a transaction). */
+export async function orphanReport(client?: ClientBase): Promise<OrphanReport> {
+  const query: Query = client ? async (sql, params) => (await client.query<RawReport>(sql, params)).rows : (sql, params) => readQuery<RawReport>(sql, params);
+  const [r] = await query(REPORT_SQL, [ORPHAN_EXACT_COUNT_LIMIT]);
+  const orphaned_tables = r.orphaned_tables.map((t) => ({
+    ...t,
+    row_count: Number(t.row_count),
+    size_bytes: Number(t.size_bytes),
+    reason: "Table exists in geo schema but has no metadata record",
+  }));
+  const orphaned_metadata = r.orphaned_metadata.map((m) => ({
+    ...m,
+    created_at: new Date(m.created_at).toISOString(),
+    reason: "Metadata exists but table was dropped",
+  }));
+  const healthy = orphaned_tables.length === 0 && orphaned_metadata.length === 0;
+  return {
+    success: true,
+    timestamp: new Date().toISOString(),
+    orphaned_tables,
+    orphaned_metadata,
+    tracked_tables: r.tracked_tables,
+    summary: {
+      total_geo_tables: r.total_geo_tables,
+      total_metadata_records: r.total_metadata_records,
+      tracked: r.tracked_tables.length,
+      orphaned_tables: orphaned_tables.length,
+      orphaned_metadata: orphaned_metadata.length,
+      health_status: healthy ? "HEALTHY" : "ORPHANS_DETECTED",
+    },
+  };
+}
+
+export interface StoredOrphanReport {
+  checked_at: string;
+  health_status: HealthStatus;
+  report: OrphanReport;
+}
+
+/** The last result of the scheduled check (console.orphan_reports), or null before the first run. */
+export async function latestOrphanReport(): Promise<StoredOrphanReport | null> {
+  const rows = await readQuery<StoredOrphanReport>(
+    `SELECT checked_at, health_status, report FROM console.orphan_reports ORDER BY checked_at DESC, id DESC LIMIT 1`,
+  );
+  return rows[0] ? { ...rows[0], checked_at: new Date(rows[0].checked_at).toISOString() } : null;
+}
+
+const LOCK_KEY = "geoetl-console-orphan-check";
+const KEEP_REPORTS = 200;
+
+export type OrphanCheckResult =
+  | { ran: true; report: OrphanReport; durationMs: number }
+  | { ran: false; reason: "locked" | "recent"; lastCheckedAt?: string };
+
+/**
+ * One scheduled check. Takes a transaction-scoped advisory lock so several console instances
+ * never run it at the same time, and (unless `force`) skips when another instance stored a
+ * report within `minIntervalMs`: the check then runs once per interval across instances.
+ */
+export async function runOrphanCheck(opts: { force?: boolean; minIntervalMs?: number } = {}): Promise<OrphanCheckResult> {
+  const client = await adminPool().connect();
+  try {
+    await client.query("BEGIN");
+    const lock = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok`, [LOCK_KEY]);
+    if (!lock.rows[0]?.ok) {
+      await client.query("ROLLBACK");
+      return { ran: false, reason: "locked" };
+    }
+    if (!opts.force && opts.minIntervalMs) {
+      const last = await client.query<{ checked_at: Date }>(`SELECT max(checked_at) AS checked_at FROM console.orphan_reports`);
+      const at = last.rows[0]?.checked_at;
+      if (at && Date.now() - new Date(at).getTime() < opts.minIntervalMs) {
+        await client.query("ROLLBACK");
+        return { ran: false, reason: "recent", lastCheckedAt: new Date(at).toISOString() };
+      }
+    }
+    const started = performance.now();
+    const report = await orphanReport(client);
+    const durationMs = Math.round(performance.now() - started);
+    await client.query(`INSERT INTO console.orphan_reports (checked_at, health_status, report) VALUES ($1, $2, $3::jsonb)`, [
+      report.timestamp,
+      report.summary.health_status,
+      JSON.stringify(report),
+    ]);
+    await client.query(
+      `DELETE FROM console.orphan_reports WHERE id NOT IN (SELECT id FROM console.orphan_reports ORDER BY checked_at DESC, id DESC LIMIT $1)`,
+      [KEEP_REPORTS],
+    );
+    await client.query("COMMIT");
+    return { ran: true, report, durationMs };
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Structured log lines of a check: one summary line, one line per orphan. */
+export function logOrphanReport(report: OrphanReport, durationMs: number, log: (line: string) => void = console.log): void {
+  const level = report.summary.health_status === "HEALTHY" ? "info" : "warn";
+  log(JSON.stringify({ level, msg: "orphan check", ...report.summary, duration_ms: durationMs, timestamp: report.timestamp }));
+  for (const t of report.orphaned_tables) log(JSON.stringify({ level: "warn", msg: "orphaned table", table_name: t.table_name, row_count: t.row_count, size_bytes: t.size_bytes }));
+  for (const m of report.orphaned_metadata) log(JSON.stringify({ level: "warn", msg: "orphaned metadata", table_name: m.table_name, etl_job_id: m.etl_job_id }));
+}

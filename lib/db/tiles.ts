@@ -1,0 +1,134 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { AppError } from "../api/errors";
+import { readQuery } from "./pool";
+import { attributeColumnsOf, geometryColumnOf, integerPrimaryKeyOf, type ColumnInfo, type GeometryColumn } from "./geo";
+import { escapeLiteral } from "pg";
+import { findGeoTable, isPlainIdentifier, qualifiedGeoTable, quoteIdent } from "./identifiers";
+
+/**
+ * Mapbox Vector Tiles built in PostGIS: one SQL statement per tile. The `&&` filter compares the
+ * layer's own geometry column with the tile envelope transformed into the layer's SRID, so the
+ * GiST index on the column is used; ST_AsMVTGeom clips and quantises to a 4096 extent with a 64
+ * unit buffer. The table name only reaches SQL after it matched a table in schema geo (catalog)
+ * and was quoted; the SQL text per table is built once and cached.
+ */
+export const TILE_EXTENT = 4096;
+export const TILE_BUFFER = 64;
+export const MAX_FEATURES_PER_TILE = 20_000;
+export const MAX_ZOOM = 24;
+const MAX_PROPERTIES = 6;
+const LAYER_CACHE_MS = 60_000;
+
+// The pipeline's standard columns (seeds/003): not interesting on a map.
+const STANDARD_COLUMNS = new Set([
+  "created_at", "updated_at", "source_file", "source_format", "source_crs",
+  "stac_item_id", "stac_collection_id", "etl_job_id", "etl_batch_id",
+]);
+const MAP_TYPES = /^(text|character varying.*|character.*|integer|bigint|smallint|numeric.*|real|double precision|boolean|date)$/;
+
+export interface TileLayer {
+  table: string;
+  geometry: GeometryColumn;
+  /** Integer primary key: becomes the MVT feature id. */
+  idColumn: string | null;
+  properties: string[];
+  sql: string;
+}
+
+type Cached = { layer: TileLayer | null; at: number };
+const g = globalThis as unknown as { __geoetlTileLayers?: Map<string, Cached> };
+const cache = (g.__geoetlTileLayers ??= new Map());
+
+/** Forget what we know about a table (after unpublish, or when a tile query found it gone). */
+export function forgetTileLayer(table: string): void {
+  cache.delete(table);
+}
+
+export function buildTileSql(table: string, geometry: GeometryColumn, idColumn: string | null, properties: ColumnInfo[]): string {
+  const geom = `t.${quoteIdent(geometry.column)}`;
+  const inMercator = geometry.srid === 3857 ? geom : `ST_Transform(${geom}, 3857)`;
+  // The envelope in the layer's own SRID (plus the buffer margin), so `&&` can use the GiST index.
+  const filterEnvelope = geometry.srid === 3857 ? "b.filter_env" : `ST_Transform(b.filter_env, ${Number(geometry.srid)})`;
+  const cols = [
+    ...(idColumn ? [`t.${quoteIdent(idColumn)} AS ${quoteIdent(idColumn)}`] : []),
+    // MVT values are strings, numbers and booleans: numeric and date travel as text.
+    ...properties
+      .filter((p) => p.name !== idColumn)
+      .map((p) => `t.${quoteIdent(p.name)}${/^(numeric|date)/.test(p.type) ? "::text" : ""} AS ${quoteIdent(p.name)}`),
+  ];
+  return `WITH b AS (
+      SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS env,
+             ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER / TILE_EXTENT}) AS filter_env
+    ), f AS (
+      SELECT ST_AsMVTGeom(${inMercator}, b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS mvt_geom${cols.length ? ", " + cols.join(", ") : ""}
+        FROM ${qualifiedGeoTable(table)} t, b
+       WHERE ${geom} && ${filterEnvelope}
+       LIMIT $4::int
+    )
+    SELECT ST_AsMVT(f, $5::text, ${TILE_EXTENT}, 'mvt_geom'${idColumn ? `, ${escapeLiteral(idColumn)}` : ""}) AS tile
+      FROM f WHERE mvt_geom IS NOT NULL`;
+}
+
+/** The tile layer of geo.<name>: null when there is no such table or it has no geometry column. */
+export async function tileLayerFor(name: string): Promise<TileLayer | null> {
+  const hit = cache.get(name);
+  if (hit && Date.now() - hit.at < LAYER_CACHE_MS) return hit.layer;
+  const table = await findGeoTable(readQuery, name);
+  let layer: TileLayer | null = null;
+  if (table) {
+    const [geometry, columns, key] = await Promise.all([geometryColumnOf(table), attributeColumnsOf(table), integerPrimaryKeyOf(table)]);
+    if (geometry) {
+      const properties = columns
+        .filter((c) => c.name !== key && !STANDARD_COLUMNS.has(c.name) && MAP_TYPES.test(c.type) && isPlainIdentifier(c.name))
+        .slice(0, MAX_PROPERTIES);
+      layer = { table, geometry, idColumn: key, properties: properties.map((p) => p.name), sql: buildTileSql(table, geometry, key, properties) };
+    }
+  }
+  cache.set(name, { layer, at: Date.now() });
+  return layer;
+}
+
+export function validateTileCoords(z: number, x: number, y: number): void {
+  if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM) throw new AppError("bad_request", `Invalid z: expected an integer 0..${MAX_ZOOM}`, { parameter: "z" });
+  const n = 2 ** z;
+  if (!Number.isInteger(x) || x < 0 || x >= n) throw new AppError("bad_request", `Invalid x: expected an integer 0..${n - 1} at zoom ${z}`, { parameter: "x" });
+  if (!Number.isInteger(y) || y < 0 || y >= n) throw new AppError("bad_request", `Invalid y: expected an integer 0..${n - 1} at zoom ${z}`, { parameter: "y" });
+}
+
+export interface Tile {
+  /** null: no feature in this tile (HTTP 204). */
+  data: Buffer | null;
+  etag: string | null;
+}
+
+const UNDEFINED_TABLE = "42P01";
+const UNDEFINED_COLUMN = "42703";
+
+/** One tile of geo.<name>: 400 for bad input, 404 for an unknown table. */
+export async function getTile(name: string, z: number, x: number, y: number): Promise<Tile> {
+  if (!isPlainIdentifier(name)) throw new AppError("bad_request", "Invalid table: expected a plain table name (letters, digits, underscore)", { parameter: "table" });
+  validateTileCoords(z, x, y);
+  const layer = await tileLayerFor(name);
+  if (!layer) throw new AppError("not_found", `No vector layer geo.${name}: the table does not exist or has no geometry column.`);
+  let rows: { tile: Buffer | null }[];
+  try {
+    rows = await readQuery<{ tile: Buffer | null }>(layer.sql, [z, x, y, MAX_FEATURES_PER_TILE, layer.table]);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === UNDEFINED_TABLE || code === UNDEFINED_COLUMN) {
+      forgetTileLayer(name); // dropped or altered since we cached it
+      throw new AppError("not_found", `No vector layer geo.${name}: the table is gone.`);
+    }
+    throw err;
+  }
+  const data = rows[0]?.tile;
+  if (!data || data.length === 0) return { data: null, etag: null };
+  return { data, etag: `"${createHash("sha1").update(data).digest("base64url")}"` };
+}
+
+/** The raw SQL of a tile, for the benchmark's "same SQL run directly" baseline. */
+export async function tileSqlFor(name: string): Promise<{ sql: string; params: (z: number, x: number, y: number) => unknown[] } | null> {
+  const layer = await tileLayerFor(name);
+  return layer ? { sql: layer.sql, params: (z, x, y) => [z, x, y, MAX_FEATURES_PER_TILE, layer.table] } : null;
+}

@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import { VectorTile, type VectorTileFeature } from "@mapbox/vector-tile";
+import { PbfReader } from "pbf";
+import type { Feature, Geometry } from "geojson";
+import { AppError } from "@/lib/api/errors";
+import { getTile, tileLayerFor, TILE_EXTENT } from "@/lib/db/tiles";
+import { useTestDatabase } from "../helpers/db";
+
+const db = useTestDatabase("geotiles");
+
+/** Longitude/latitude of a point to its tile at zoom z (slippy-map scheme, as ST_TileEnvelope). */
+function tileOf(lon: number, lat: number, z: number): [number, number] {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return [Math.floor(((lon + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)];
+}
+
+async function decode(table: string, z: number, x: number, y: number) {
+  const tile = await getTile(table, z, x, y);
+  expect(tile.data, `tile ${table}/${z}/${x}/${y} should not be empty`).not.toBeNull();
+  const vt = new VectorTile(new PbfReader(tile.data!));
+  const layer = vt.layers[table];
+  expect(layer, `layer named ${table}`).toBeDefined();
+  const features: VectorTileFeature[] = [];
+  for (let i = 0; i < layer.length; i++) features.push(layer.feature(i));
+  return { tile, layer, features, geojson: features.map((f) => f.toGeoJSON(x, y, z)) };
+}
+
+function coords(g: Geometry): number[][] {
+  if (g.type === "Point") return [g.coordinates];
+  if (g.type === "MultiPoint" || g.type === "LineString") return g.coordinates;
+  if (g.type === "MultiLineString" || g.type === "Polygon") return g.coordinates.flat();
+  if (g.type === "MultiPolygon") return g.coordinates.flat(2);
+  return [];
+}
+function bboxOf(f: Feature): [number, number, number, number] {
+  const c = coords(f.geometry);
+  return [Math.min(...c.map((p) => p[0])), Math.min(...c.map((p) => p[1])), Math.max(...c.map((p) => p[0])), Math.max(...c.map((p) => p[1]))];
+}
+const byName = (features: VectorTileFeature[], name: string) => features.find((f) => f.properties.name === name);
+
+describe("vector tiles from PostGIS", () => {
+  it("world_countries (geom, 4326): z0 holds every country with a few properties and objectid as the feature id", async () => {
+    const { layer, features, tile } = await decode("world_countries", 0, 0, 0);
+    const { rows } = await db.client.query(`SELECT count(*)::int AS n FROM geo.world_countries`);
+    expect(layer.extent).toBe(TILE_EXTENT);
+    expect(layer.length).toBe(rows[0].n);
+    const kenya = byName(features, "Kenya")!;
+    expect(kenya).toBeDefined();
+    expect(VectorTileLayerType(kenya)).toBe("Polygon");
+    const { rows: k } = await db.client.query(`SELECT objectid, iso_n3, continent, pop_est, area_km2 FROM geo.world_countries WHERE name = 'Kenya'`);
+    expect(kenya.id).toBe(k[0].objectid);
+    expect(kenya.properties).toMatchObject({ name: "Kenya", iso_n3: k[0].iso_n3, continent: "Africa", pop_est: Number(k[0].pop_est) });
+    expect(kenya.properties.area_km2).toBeCloseTo(k[0].area_km2, 1);
+    // the standard lineage columns stay out of the tile
+    expect(Object.keys(kenya.properties)).not.toContain("etl_job_id");
+    expect(Object.keys(kenya.properties)).not.toContain("source_file");
+    expect(tile.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+  });
+
+  it("places Kenya where it is at z4 (geometry decodes back to its lon/lat)", async () => {
+    const [x, y] = tileOf(37.9, 0.2, 4);
+    const { geojson } = await decode("world_countries", 4, x, y);
+    const kenya = geojson.find((f) => f.properties?.name === "Kenya")!;
+    expect(kenya).toBeDefined();
+    const [minX, minY, maxX, maxY] = bboxOf(kenya);
+    // Kenya: roughly 33.9..41.9 E, -4.7..5.0 N; the tile clips at the equator (+ buffer)
+    expect(minX).toBeGreaterThan(33);
+    expect(maxX).toBeLessThan(42.5);
+    expect(maxY).toBeLessThan(6);
+    expect(minY).toBeLessThan(0.5);
+  });
+
+  it("admin_boundaries_arcgis (ArcGIS `shape` column): detected from geometry_columns", async () => {
+    const layerInfo = await tileLayerFor("admin_boundaries_arcgis");
+    expect(layerInfo?.geometry).toMatchObject({ column: "shape", srid: 4326 });
+    const [x, y] = tileOf(37.9, 0.2, 3);
+    const { features } = await decode("admin_boundaries_arcgis", 3, x, y);
+    const kenya = byName(features, "Kenya")!;
+    expect(kenya).toBeDefined();
+    expect(kenya.properties).toMatchObject({ name: "Kenya", continent: "Africa", admin_level: 0 });
+    // only African countries in this layer
+    expect(features.every((f) => f.properties.continent === "Africa")).toBe(true);
+  });
+
+  it("countries_web_mercator (SRID 3857): same shapes in the same places as the 4326 layer", async () => {
+    const layerInfo = await tileLayerFor("countries_web_mercator");
+    expect(layerInfo?.geometry.srid).toBe(3857);
+    const [x, y] = tileOf(2.3, 46.5, 3); // France
+    const merc = await decode("countries_web_mercator", 3, x, y);
+    const wgs = await decode("world_countries", 3, x, y);
+    const fm = merc.geojson.find((f) => f.properties?.name === "France")!;
+    const fw = wgs.geojson.find((f) => f.properties?.name === "France")!;
+    expect(fm).toBeDefined();
+    expect(fw).toBeDefined();
+    const a = bboxOf(fm);
+    const b = bboxOf(fw);
+    for (let i = 0; i < 4; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(0.2);
+    // Metropolitan France lies in this tile
+    expect(a[0]).toBeLessThan(0);
+    expect(a[2]).toBeGreaterThan(7);
+  });
+
+  it("points and lines keep their types", async () => {
+    const points = await decode("populated_places", 0, 0, 0);
+    expect(points.features.length).toBeGreaterThan(100);
+    expect(points.features.every((f) => f.type === 1)).toBe(true);
+    expect(points.features[0].properties).toHaveProperty("population");
+    const lines = await decode("shipping_routes", 0, 0, 0);
+    expect(lines.features.every((f) => f.type === 2)).toBe(true);
+    expect(lines.features[0].properties).toHaveProperty("route_name");
+  });
+
+  it("an empty tile is null (HTTP 204)", async () => {
+    // z10 in the Pacific at the antimeridian, on the equator: no country there
+    const tile = await getTile("world_countries", 10, 0, 512);
+    expect(tile).toEqual({ data: null, etag: null });
+  });
+
+  it("uses the GiST index for the envelope filter", async () => {
+    const info = (await tileLayerFor("world_countries"))!;
+    await db.client.query("SET enable_seqscan = off");
+    const plan = await db.client.query(`EXPLAIN ${info.sql}`, [8, 150, 120, 1000, "world_countries"]);
+    await db.client.query("RESET enable_seqscan");
+    expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/idx_world_countries_geom/);
+  });
+
+  it("refuses bad names and coordinates (400) and unknown tables (404)", async () => {
+    const code = async (p: Promise<unknown>) => {
+      try {
+        await p;
+        return "ok";
+      } catch (e) {
+        return e instanceof AppError ? `${e.status}` : String(e);
+      }
+    };
+    expect(await code(getTile("world-countries", 0, 0, 0))).toBe("400");
+    expect(await code(getTile('x"; DROP TABLE geo.world_countries; --', 0, 0, 0))).toBe("400");
+    expect(await code(getTile("no_such_table", 0, 0, 0))).toBe("404");
+    expect(await code(getTile("table_metadata", 0, 0, 0))).toBe("404"); // no geometry column
+    expect(await code(getTile("world_countries", -1, 0, 0))).toBe("400");
+    expect(await code(getTile("world_countries", 25, 0, 0))).toBe("400");
+    expect(await code(getTile("world_countries", 2, 4, 0))).toBe("400");
+    expect(await code(getTile("world_countries", 2, 0, 4))).toBe("400");
+    expect(await code(getTile("world_countries", 1.5, 0, 0))).toBe("400");
+    const { rows } = await db.client.query(`SELECT to_regclass('geo.world_countries') IS NOT NULL AS ok`);
+    expect(rows[0].ok).toBe(true);
+  });
+});
+
+function VectorTileLayerType(f: VectorTileFeature): string {
+  return ["Unknown", "Point", "LineString", "Polygon"][f.type];
+}
