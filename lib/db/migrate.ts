@@ -6,24 +6,31 @@ import type { ClientBase } from "pg";
 /**
  * Applies the DDL under sql/ in a fixed order and records each file in console.schema_migrations.
  * Every file is idempotent (IF NOT EXISTS / OR REPLACE), so a changed file is simply re-applied.
- * `fixtures` adds the pgSTAC stand-in; never pass it against a database with real pgSTAC.
  */
 const SQL_DIR = path.join(process.cwd(), "sql");
 // console first: it holds the migrations table every later file is recorded in.
 const ORDER = ["console", "00_extensions.sql", "app", "geo", "h3"];
 
-export function migrationFiles(opts: { fixtures?: boolean } = {}): string[] {
+export interface MigrateOptions {
+  /** Add the pgSTAC stand-in (demo and tests only). */
+  fixtures?: boolean;
+  /** Only the console's own schema: for a real database whose app/geo/h3/pgstac the pipeline owns. */
+  consoleOnly?: boolean;
+}
+
+export function migrationFiles(opts: MigrateOptions = {}): string[] {
   const files: string[] = [];
-  for (const entry of ORDER) {
+  for (const entry of opts.consoleOnly ? ["console"] : ORDER) {
     if (entry.endsWith(".sql")) files.push(entry);
     else files.push(...readdirSync(path.join(SQL_DIR, entry)).filter((f) => f.endsWith(".sql")).sort().map((f) => `${entry}/${f}`));
   }
+  if (opts.consoleOnly) return files;
   if (opts.fixtures) files.push("fixtures/pgstac_standin.sql");
   files.push("roles.sql"); // grants last, so they cover every schema created above
   return files;
 }
 
-export async function migrate(client: ClientBase, opts: { fixtures?: boolean } = {}): Promise<string[]> {
+export async function migrate(client: ClientBase, opts: MigrateOptions = {}): Promise<string[]> {
   const applied: string[] = [];
   // One migrator at a time across processes (tests start several workers).
   await client.query("SELECT pg_advisory_lock(hashtext('geoetl-console-migrate'))");

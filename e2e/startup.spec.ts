@@ -1,0 +1,44 @@
+import { spawn } from "node:child_process";
+import { expect, test } from "@playwright/test";
+
+/** Starts a second server from the same build with a different environment; resolves on exit or readiness. */
+function startServer(env: Record<string, string>, port: number) {
+  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, output: () => out };
+}
+
+test("a bad DATABASE_URL stops the server with one line, not a stack trace", async () => {
+  const s = startServer({ DATABASE_URL: "mysql://somewhere/db" }, 3191);
+  const code = await Promise.race([s.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 20_000))]);
+  if (code === "timeout") s.child.kill();
+  expect(code).toBe(1);
+  const errorLines = s.output().split("\n").filter((l) => /DATABASE_URL/.test(l));
+  expect(errorLines).toHaveLength(1);
+  expect(errorLines[0]).toContain("DATABASE_URL: expected a URL like postgresql://");
+  expect(s.output()).not.toMatch(/\n\s+at /); // no stack frames
+});
+
+test("with the database down, health says 503 and the shell says so plainly", async ({ page, request }) => {
+  const port = 3192;
+  // Port 9 (discard) has no PostgreSQL: every connection is refused.
+  const s = startServer({ DATABASE_URL: "postgresql://postgres@127.0.0.1:9/none?sslmode=disable", DATABASE_READER_URL: "" }, port);
+  try {
+    await expect(async () => {
+      const r = await request.get(`http://127.0.0.1:${port}/api/health`);
+      expect(r.status()).toBe(503);
+      expect(await r.json()).toEqual({ status: "degraded", database: "unavailable" });
+    }).toPass({ timeout: 30_000 });
+    await page.goto(`http://127.0.0.1:${port}/signin`);
+    await page.getByLabel("Name").fill("Ada Admin");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("db-unavailable")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Database unavailable" })).toBeVisible();
+  } finally {
+    s.child.kill();
+    await s.exited;
+  }
+});
