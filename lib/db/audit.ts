@@ -70,12 +70,12 @@ export interface AuditPage {
 export async function listAudit(opts: { before?: string | null; limit?: number; action?: string | null; target?: string | null } = {}): Promise<AuditPage> {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
   const rows = await readQuery<AuditRow>(
-    `SELECT id::text, at, actor, actor_role, action, target, outcome, details, warnings
-       FROM console.audit_log
-      WHERE ($1::bigint IS NULL OR id < $1::bigint)
-        AND ($2::text IS NULL OR action = $2)
-        AND ($3::text IS NULL OR target = $3)
-      ORDER BY id DESC
+    `SELECT a.id::text AS id, a.at, a.actor, a.actor_role, a.action, a.target, a.outcome, a.details, a.warnings
+       FROM console.audit_log a
+      WHERE ($1::bigint IS NULL OR a.id < $1::bigint)
+        AND ($2::text IS NULL OR a.action = $2)
+        AND ($3::text IS NULL OR a.target = $3)
+      ORDER BY a.id DESC
       LIMIT $4`,
     [opts.before ?? null, opts.action ?? null, opts.target ?? null, limit + 1],
   );

@@ -1,0 +1,89 @@
+import { describe, expect, it, vi } from "vitest";
+import { readerPool } from "@/lib/db/pool";
+import { latestOrphanReport, logOrphanReport, orphanReport, runOrphanCheck } from "@/lib/db/orphans";
+import { useTestDatabase } from "../helpers/db";
+
+const db = useTestDatabase("geoorph");
+
+describe("orphan report", () => {
+  it("finds the orphaned table, the orphaned metadata and the tracked tables (seed shape)", async () => {
+    const r = await orphanReport();
+    expect(r.success).toBe(true);
+    expect(new Date(r.timestamp).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(r.orphaned_tables).toHaveLength(1);
+    expect(r.orphaned_tables[0]).toMatchObject({
+      table_name: "mystery_upload",
+      row_count: 250,
+      row_count_exact: true,
+      reason: "Table exists in geo schema but has no metadata record",
+    });
+    expect(r.orphaned_tables[0].size_bytes).toBeGreaterThan(0);
+    expect(r.orphaned_metadata).toEqual([
+      expect.objectContaining({ table_name: "deleted_parcels", stac_item_id: null, reason: "Metadata exists but table was dropped" }),
+    ]);
+    expect(r.orphaned_metadata[0].etl_job_id).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.tracked_tables).toEqual([
+      "admin_boundaries_arcgis", "countries_web_mercator", "populated_places", "rivers_sample", "shipping_routes", "world_countries",
+    ]);
+    expect(r.summary).toEqual({
+      total_geo_tables: 7,
+      total_metadata_records: 7,
+      tracked: 6,
+      orphaned_tables: 1,
+      orphaned_metadata: 1,
+      health_status: "ORPHANS_DETECTED",
+    });
+  });
+
+  it("reports HEALTHY when nothing is orphaned, and sees a new orphan at once", async () => {
+    await db.client.query(`BEGIN`);
+    try {
+      await db.client.query(`DROP TABLE geo.mystery_upload; DELETE FROM geo.table_metadata WHERE table_name = 'deleted_parcels'`);
+      await db.client.query(`COMMIT`);
+    } catch (e) {
+      await db.client.query(`ROLLBACK`);
+      throw e;
+    }
+    expect((await orphanReport()).summary.health_status).toBe("HEALTHY");
+    await db.client.query(`CREATE TABLE geo."Odd Name" (id int); INSERT INTO geo."Odd Name" VALUES (1), (2), (3)`);
+    const r = await orphanReport();
+    expect(r.summary.health_status).toBe("ORPHANS_DETECTED");
+    expect(r.orphaned_tables).toEqual([expect.objectContaining({ table_name: "Odd Name", row_count: 3 })]);
+    await db.client.query(`DROP TABLE geo."Odd Name"`);
+  });
+
+  it("the scheduled check stores its result, logs structured lines, and runs once across instances", async () => {
+    const first = await runOrphanCheck({ minIntervalMs: 60_000 });
+    expect(first.ran).toBe(true);
+    const stored = await latestOrphanReport();
+    expect(stored?.health_status).toBe("HEALTHY");
+    expect(stored?.report.summary.tracked).toBe(6);
+    // another instance, within the interval: skipped
+    expect(await runOrphanCheck({ minIntervalMs: 60_000 })).toMatchObject({ ran: false, reason: "recent" });
+    // another instance holding the lock right now: skipped
+    await db.client.query("BEGIN");
+    await db.client.query(`SELECT pg_advisory_xact_lock(hashtext('geoetl-console-orphan-check'))`);
+    expect(await runOrphanCheck({ force: true })).toEqual({ ran: false, reason: "locked" });
+    await db.client.query("ROLLBACK");
+    const forced = await runOrphanCheck({ force: true });
+    expect(forced.ran).toBe(true);
+    const lines: string[] = [];
+    if (forced.ran) logOrphanReport(forced.report, forced.durationMs, (l) => lines.push(l));
+    expect(JSON.parse(lines[0])).toMatchObject({ level: "info", msg: "orphan check", health_status: "HEALTHY", tracked: 6 });
+    const { rows } = await db.client.query(`SELECT count(*)::int AS n FROM console.orphan_reports`);
+    expect(rows[0].n).toBe(2);
+  });
+
+  it("builds the report in one statement, however many geo tables there are", async () => {
+    await db.client.query(`DO $$ BEGIN FOR i IN 1..200 LOOP EXECUTE format('CREATE TABLE geo.%I (id int)', 'bulk_' || i); END LOOP; END $$`);
+    await db.client.query(`INSERT INTO geo.table_metadata (table_name) SELECT 'bulk_' || i FROM generate_series(1, 150) i`);
+    const spy = vi.spyOn(readerPool(), "query");
+    const r = await orphanReport();
+    expect(spy).toHaveBeenCalledTimes(1); // one round trip
+    spy.mockRestore();
+    expect(r.summary.total_geo_tables).toBe(206);
+    expect(r.summary.orphaned_tables).toBe(50);
+    expect(r.summary.tracked).toBe(156);
+    expect(r.orphaned_tables.every((t) => t.row_count === 0)).toBe(true);
+  });
+});
