@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { readerPool } from "@/lib/db/pool";
 import { latestOrphanReport, logOrphanReport, orphanReport, runOrphanCheck } from "@/lib/db/orphans";
-import { useTestDatabase } from "../helpers/db";
+// Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
+import { useTestDatabase as testDatabase } from "../helpers/db";
 
-const db = useTestDatabase("geoorph");
+const db = testDatabase("geoorph");
 
 describe("orphan report", () => {
   it("finds the orphaned table, the orphaned metadata and the tracked tables (seed shape)", async () => {

@@ -4,9 +4,10 @@ import { PbfReader } from "pbf";
 import type { Feature, Geometry } from "geojson";
 import { AppError } from "@/lib/api/errors";
 import { getTile, tileLayerFor, TILE_EXTENT } from "@/lib/db/tiles";
-import { useTestDatabase } from "../helpers/db";
+// Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
+import { useTestDatabase as testDatabase } from "../helpers/db";
 
-const db = useTestDatabase("geotiles");
+const db = testDatabase("geotiles");
 
 /** Longitude/latitude of a point to its tile at zoom z (slippy-map scheme, as ST_TileEnvelope). */
 function tileOf(lon: number, lat: number, z: number): [number, number] {

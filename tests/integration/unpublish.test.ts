@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/api/errors";
 import { listAudit } from "@/lib/db/audit";
 import { auditDeniedUnpublish, unpublishPreview, unpublishTable } from "@/lib/db/unpublish";
-import { useTestDatabase } from "../helpers/db";
+// Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
+import { useTestDatabase as testDatabase } from "../helpers/db";
 
-const db = useTestDatabase("geounpub");
+const db = testDatabase("geounpub");
 const admin = { id: "local:ada", name: "Ada Admin", role: "admin" as const };
 
 async function state(table: string) {

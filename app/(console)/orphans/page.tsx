@@ -1,8 +1,129 @@
-import { NotBuilt } from "@/components/ui/not-built";
+import Link from "next/link";
+import { z } from "zod";
+import { formatCount, formatDate, shortId } from "@/components/geo/format";
+import { UnpublishButton } from "@/components/geo/unpublish-button";
+import { Notice } from "@/components/ui/notice";
+import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/page";
+import { canMutate } from "@/lib/auth/permissions";
+import { getConfig } from "@/lib/config";
+import { latestOrphanReport, orphanReport } from "@/lib/db/orphans";
 
-export default async function Page() {
-  // Pages guard themselves too: a client-side navigation renders the page without its layout.
-  await requirePageRole("reader");
-  return <NotBuilt title="Orphans" what="Geo tables without metadata and metadata without tables." />;
+const Params = z.object({ unpublished: z.string().max(100).optional().catch(undefined) });
+
+function Stat({ label, value, tone }: { label: string; value: number; tone?: "warn" }) {
+  return (
+    <div className={`rounded-lg border p-3 ${tone === "warn" && value > 0 ? "border-amber-300 bg-amber-50 dark:border-amber-700 dark:bg-amber-950/40" : "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"}`}>
+      <div className="text-xs uppercase text-slate-500 dark:text-slate-400">{label}</div>
+      <div className="text-2xl font-semibold tabular-nums">{formatCount(value)}</div>
+    </div>
+  );
+}
+
+export default async function OrphansPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requirePageRole("reader");
+  const p = Params.parse(await searchParams);
+  const [report, last] = await Promise.all([orphanReport(), latestOrphanReport()]);
+  const admin = canMutate(user);
+  const hours = getConfig().orphanCheckIntervalHours;
+  const s = report.summary;
+  const th = "px-3 py-2";
+
+  return (
+    <>
+      <PageHeader title="Orphans">
+        <span
+          data-testid="health-status"
+          className={`rounded-full px-3 py-1 text-xs font-semibold ${s.health_status === "HEALTHY" ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-900/40 dark:text-emerald-200" : "bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"}`}
+        >
+          {s.health_status}
+        </span>
+      </PageHeader>
+      {p.unpublished ? (
+        <div className="mb-4"><Notice title="Removed"><p>geo.{p.unpublished} was unpublished. See the <Link className="underline" href="/audit">audit log</Link>.</p></Notice></div>
+      ) : null}
+      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
+        Live report from the catalog at {formatDate(report.timestamp)}.{" "}
+        {hours ? `The scheduled check runs every ${hours} h` : "The scheduled check is off (ORPHAN_CHECK_INTERVAL_HOURS=0)"}
+        {last ? `; its last result (${formatDate(last.checked_at)}) was ${last.health_status}.` : "; it has not stored a result yet."}
+      </p>
+      <div className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-5">
+        <Stat label="Geo tables" value={s.total_geo_tables} />
+        <Stat label="Metadata rows" value={s.total_metadata_records} />
+        <Stat label="Tracked" value={s.tracked} />
+        <Stat label="Orphaned tables" value={s.orphaned_tables} tone="warn" />
+        <Stat label="Orphaned metadata" value={s.orphaned_metadata} tone="warn" />
+      </div>
+
+      <section className="mb-6" aria-labelledby="orphaned-tables">
+        <h2 id="orphaned-tables" className="mb-2 font-semibold">Tables without metadata</h2>
+        {report.orphaned_tables.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">None: every table in schema geo has a metadata row.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+            <table className="w-full text-left text-sm" data-testid="orphaned-tables">
+              <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+                <tr><th className={th}>Table</th><th className={`${th} text-right`}>Rows</th><th className={`${th} text-right`}>Size</th><th className={th}>Reason</th>{admin ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>
+              </thead>
+              <tbody>
+                {report.orphaned_tables.map((t) => (
+                  <tr key={t.table_name} className="border-b border-slate-100 last:border-0 dark:border-slate-800" data-testid={`orphan-table-${t.table_name}`}>
+                    <td className={`${th} font-mono`}><Link className="hover:underline" href={`/geo/${encodeURIComponent(t.table_name)}`}>{t.table_name}</Link></td>
+                    <td className={`${th} text-right tabular-nums`}>{formatCount(t.row_count)}{t.row_count_exact ? "" : " (est.)"}</td>
+                    <td className={`${th} text-right`}>{t.size_pretty}</td>
+                    <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{t.reason}</td>
+                    {admin ? (
+                      <td className={`${th} text-right`}>
+                        <UnpublishButton compact returnTo="/orphans" impact={{ table_name: t.table_name, table_exists: true, row_count: t.row_count, size_pretty: t.size_pretty, metadata_row: false, stac_item_id: null, stac_collection_id: null }} />
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="mb-6" aria-labelledby="orphaned-metadata">
+        <h2 id="orphaned-metadata" className="mb-2 font-semibold">Metadata without a table</h2>
+        {report.orphaned_metadata.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">None: every metadata row has its table.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+            <table className="w-full text-left text-sm" data-testid="orphaned-metadata">
+              <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+                <tr><th className={th}>Table</th><th className={th}>ETL job</th><th className={th}>STAC item</th><th className={th}>Created</th><th className={th}>Reason</th>{admin ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>
+              </thead>
+              <tbody>
+                {report.orphaned_metadata.map((m) => (
+                  <tr key={m.table_name} className="border-b border-slate-100 last:border-0 dark:border-slate-800" data-testid={`orphan-metadata-${m.table_name}`}>
+                    <td className={`${th} font-mono`}><Link className="hover:underline" href={`/geo/${encodeURIComponent(m.table_name)}`}>{m.table_name}</Link></td>
+                    <td className={`${th} font-mono text-xs`}>{m.etl_job_id ? <Link className="hover:underline" href={`/jobs/${encodeURIComponent(m.etl_job_id)}`} title={m.etl_job_id}>{shortId(m.etl_job_id)}</Link> : "—"}</td>
+                    <td className={`${th} font-mono text-xs`}>{m.stac_item_id ?? "—"}</td>
+                    <td className={`${th} whitespace-nowrap text-xs`}>{formatDate(m.created_at)}</td>
+                    <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{m.reason}</td>
+                    {admin ? (
+                      <td className={`${th} text-right`}>
+                        <UnpublishButton compact returnTo="/orphans" impact={{ table_name: m.table_name, table_exists: false, row_count: null, size_pretty: null, metadata_row: true, stac_item_id: m.stac_item_id, stac_collection_id: null }} />
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="tracked">
+        <h2 id="tracked" className="mb-2 font-semibold">Tracked tables ({formatCount(report.tracked_tables.length)})</h2>
+        <ul className="flex flex-wrap gap-2 text-sm" data-testid="tracked-tables">
+          {report.tracked_tables.map((t) => (
+            <li key={t}><Link className="rounded bg-slate-100 px-2 py-0.5 font-mono text-xs hover:underline dark:bg-slate-800" href={`/geo/${encodeURIComponent(t)}`}>{t}</Link></li>
+          ))}
+        </ul>
+      </section>
+    </>
+  );
 }

@@ -1,0 +1,56 @@
+import "server-only";
+import { getConfig } from "../config";
+import { logOrphanReport, runOrphanCheck, type OrphanCheckResult } from "../db/orphans";
+
+/**
+ * The scheduled orphan check, inside the server (seeds/000: "every 6 hours via timer trigger").
+ * Every ORPHAN_CHECK_INTERVAL_HOURS (0 = off) each instance wakes up; runOrphanCheck() takes an
+ * advisory lock and skips when another instance already stored a report within the interval, so
+ * the check runs once per interval however many instances there are.
+ */
+const FIRST_RUN_DELAY_MS = 60_000;
+// A little slack so a timer firing a few seconds early still counts as "due".
+const SLACK = 0.95;
+
+const g = globalThis as unknown as { __geoetlOrphanTimer?: NodeJS.Timeout };
+const log = (o: Record<string, unknown>) => console.log(JSON.stringify({ ...o, component: "orphan-check" }));
+
+export async function runScheduledOrphanCheck(intervalMs: number): Promise<OrphanCheckResult | null> {
+  try {
+    const r = await runOrphanCheck({ minIntervalMs: intervalMs * SLACK });
+    if (r.ran) logOrphanReport(r.report, r.durationMs, (line) => console.log(line));
+    else log({ level: "info", msg: "orphan check skipped", reason: r.reason, last_checked_at: r.lastCheckedAt });
+    return r;
+  } catch (err) {
+    log({ level: "error", msg: "orphan check failed", error: (err as Error).message });
+    return null;
+  }
+}
+
+/** Starts the timer once per process; returns false when the check is turned off. */
+export function startOrphanSchedule(): boolean {
+  if (g.__geoetlOrphanTimer) return true;
+  const hours = getConfig().orphanCheckIntervalHours;
+  if (!hours) {
+    log({ level: "info", msg: "orphan check schedule off (ORPHAN_CHECK_INTERVAL_HOURS=0)" });
+    return false;
+  }
+  const intervalMs = hours * 3_600_000;
+  const first = setTimeout(() => {
+    void runScheduledOrphanCheck(intervalMs);
+    g.__geoetlOrphanTimer = setInterval(() => void runScheduledOrphanCheck(intervalMs), intervalMs);
+    g.__geoetlOrphanTimer.unref();
+  }, FIRST_RUN_DELAY_MS);
+  first.unref();
+  g.__geoetlOrphanTimer = first;
+  log({ level: "info", msg: "orphan check scheduled", interval_hours: hours });
+  return true;
+}
+
+export function stopOrphanSchedule(): void {
+  if (g.__geoetlOrphanTimer) {
+    clearTimeout(g.__geoetlOrphanTimer);
+    clearInterval(g.__geoetlOrphanTimer);
+    g.__geoetlOrphanTimer = undefined;
+  }
+}
