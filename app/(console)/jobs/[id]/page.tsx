@@ -1,0 +1,159 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { StageTimeline } from "@/components/jobs/stage-timeline";
+import { StageProgress, StatusBadge } from "@/components/jobs/status-badge";
+import { TaskTable } from "@/components/tasks/task-table";
+import { CopyButton } from "@/components/ui/copy-button";
+import { formatDuration, formatExact } from "@/components/ui/format";
+import { JsonViewer } from "@/components/ui/json-viewer";
+import { Notice } from "@/components/ui/notice";
+import { Pager } from "@/components/ui/pager";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { AppError } from "@/lib/api/errors";
+import { requirePageRole } from "@/lib/auth/page";
+import { getJob } from "@/lib/db/jobs";
+import { flattenSearchParams, jobTasksSchema, TASK_STATUSES, toQueryString } from "@/lib/db/jobs-params";
+import { listJobTasks, type TaskPage } from "@/lib/db/tasks";
+
+export const dynamic = "force-dynamic";
+
+const TASKS_PER_PAGE = 100;
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function JobPage({ params, searchParams }: Props) {
+  await requirePageRole("reader");
+  const { id: rawId } = await params;
+  let id = rawId;
+  try {
+    id = decodeURIComponent(rawId);
+  } catch {
+    notFound();
+  }
+  const job = id.length <= 64 ? await getJob(id) : null;
+  if (!job) notFound();
+
+  // Task list position and filters live in the URL too: ?stage=2&status=failed&cursor=...
+  const sp = flattenSearchParams(await searchParams);
+  const parsed = jobTasksSchema.safeParse({ ...sp, limit: String(TASKS_PER_PAGE) });
+  const tf = parsed.success ? parsed.data : { stage: undefined, status: undefined, limit: TASKS_PER_PAGE, cursor: undefined };
+  let page: TaskPage | null = null;
+  let taskProblem: string | null = parsed.success ? null : "The task filter in this link is not valid; showing all tasks.";
+  try {
+    page = await listJobTasks(job.job_id, { stage: tf.stage, statuses: tf.status, limit: TASKS_PER_PAGE, cursor: tf.cursor });
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === "bad_request")) throw err;
+    taskProblem = err.message;
+    page = await listJobTasks(job.job_id, { stage: tf.stage, statuses: tf.status, limit: TASKS_PER_PAGE });
+  }
+  const base = `/jobs/${encodeURIComponent(job.job_id)}`;
+  const link = (patch: { stage?: number; status?: string; cursor?: string }) =>
+    `${base}${toQueryString({ stage: patch.stage, status: patch.status, cursor: patch.cursor })}#tasks`;
+  const curStatus = tf.status?.join(",");
+
+  // Group the page's tasks by stage (they arrive in stage order).
+  const groups = new Map<number, TaskPage["tasks"]>();
+  for (const t of page.tasks) groups.set(t.stage, [...(groups.get(t.stage) ?? []), t]);
+
+  const chip = (active: boolean) =>
+    `rounded-full px-3 py-0.5 text-sm ring-1 ring-inset ${active ? "bg-sky-700 text-white ring-sky-700" : "ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800"}`;
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href="/jobs" className="text-sky-700 underline dark:text-sky-400">Jobs</Link> / <span className="font-mono">{job.job_id.slice(0, 12)}…</span>
+      </nav>
+      <header className="mb-6 space-y-2">
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">{job.job_type}</h1>
+          <StatusBadge status={job.status} />
+          <StageProgress stage={job.stage} total={job.total_stages} status={job.status} />
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <code className="break-all font-mono text-sm" data-testid="job-id">{job.job_id}</code>
+          <CopyButton value={job.job_id} label="Copy job id" />
+        </div>
+        {job.error ? (
+          <p className="text-sm text-red-700 dark:text-red-300" data-testid="job-error">Error: {job.error}</p>
+        ) : null}
+      </header>
+
+      <dl className="mb-6 grid grid-cols-2 gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-4 dark:border-slate-800 dark:bg-slate-900">
+        <div><dt className="text-slate-500 dark:text-slate-400">Created</dt><dd title={formatExact(job.created_at)}><RelativeTime iso={job.created_at} /><div className="text-xs text-slate-500">{formatExact(job.created_at)}</div></dd></div>
+        <div><dt className="text-slate-500 dark:text-slate-400">Updated</dt><dd><RelativeTime iso={job.updated_at} /><div className="text-xs text-slate-500">{formatExact(job.updated_at)}</div></dd></div>
+        <div><dt className="text-slate-500 dark:text-slate-400">Duration</dt><dd>{job.duration_seconds === null ? "still running" : formatDuration(job.duration_seconds)}</dd></div>
+        <div>
+          <dt className="text-slate-500 dark:text-slate-400">Tasks</dt>
+          <dd className="tabular-nums">
+            {job.task_counts.total} ({job.task_counts.failed} failed
+            {job.task_counts.stuck ? <strong className="text-red-700 dark:text-red-300">, {job.task_counts.stuck} stuck</strong> : null})
+          </dd>
+        </div>
+      </dl>
+
+      <section className="mb-8">
+        <h2 className="mb-3 text-lg font-semibold">Stages</h2>
+        <StageTimeline stages={job.stages} current={job.stage} />
+      </section>
+
+      <section className="mb-8 space-y-3">
+        <h2 className="text-lg font-semibold">Data</h2>
+        <JsonViewer title="parameters" value={job.parameters} />
+        <JsonViewer title="stage_results" value={job.stage_results} />
+        <JsonViewer title="result_data" value={job.result_data} />
+        <JsonViewer title="metadata" value={job.metadata} />
+      </section>
+
+      <section id="tasks" className="scroll-mt-4">
+        <h2 className="mb-3 text-lg font-semibold">Tasks</h2>
+        <p className="mb-2 text-xs text-slate-500 dark:text-slate-400">
+          A processing task is <strong>stuck</strong> when its heartbeat is older than {job.stuck_threshold_minutes} min (STUCK_TASK_MINUTES).
+        </p>
+        <div className="mb-3 flex flex-wrap items-center gap-2" aria-label="Task filters">
+          <span className="text-sm">Stage:</span>
+          <Link className={chip(tf.stage === undefined)} href={link({ status: curStatus })} aria-current={tf.stage === undefined ? "true" : undefined}>all</Link>
+          {job.stages.map((s) => (
+            <Link key={s.stage} className={chip(tf.stage === s.stage)} href={link({ stage: s.stage, status: curStatus })} aria-current={tf.stage === s.stage ? "true" : undefined}>
+              {s.stage}
+            </Link>
+          ))}
+          <span className="ml-4 text-sm">Status:</span>
+          <Link className={chip(!curStatus)} href={link({ stage: tf.stage })}>all</Link>
+          {TASK_STATUSES.map((s) => (
+            <Link key={s} className={chip(curStatus === s)} href={link({ stage: tf.stage, status: s })}>
+              {s} ({tf.stage === undefined ? job.task_counts[s] : (job.stages.find((x) => x.stage === tf.stage)?.counts[s] ?? 0)})
+            </Link>
+          ))}
+        </div>
+        {taskProblem ? <div className="mb-3"><Notice title="Task filter ignored" tone="warning"><p>{taskProblem}</p></Notice></div> : null}
+        {page.tasks.length === 0 ? (
+          <Notice title={job.task_counts.total === 0 ? "This job has no tasks yet" : "No tasks match this filter"}>
+            <p>{job.task_counts.total === 0 ? "Tasks appear when the job's first stage starts." : <Link href={link({})} className="text-sky-700 underline dark:text-sky-400">Show all tasks</Link>}</p>
+          </Notice>
+        ) : (
+          <div className="space-y-6">
+            {[...groups.entries()].map(([stage, tasks]) => (
+              <div key={stage}>
+                <h3 className="mb-2 font-medium">Stage {stage}</h3>
+                <TaskTable tasks={tasks} stuckMinutes={job.stuck_threshold_minutes} />
+              </div>
+            ))}
+          </div>
+        )}
+        <Pager
+          summary={`${page.tasks.length} tasks on this page (${TASKS_PER_PAGE} per page)`}
+          firstHref={tf.cursor ? link({ stage: tf.stage, status: curStatus }) : null}
+          prevHref={page.prev_cursor ? link({ stage: tf.stage, status: curStatus, cursor: page.prev_cursor }) : null}
+          nextHref={page.next_cursor ? link({ stage: tf.stage, status: curStatus, cursor: page.next_cursor }) : null}
+          prevLabel="← Previous"
+          nextLabel="Next →"
+        />
+        <p className="mt-2 text-sm">
+          Export this job&apos;s tasks:{" "}
+          <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/tasks${toQueryString({ job_id: job.job_id, status: curStatus, format: "csv" })}`} download>CSV</a> ·{" "}
+          <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/tasks${toQueryString({ job_id: job.job_id, status: curStatus, format: "json" })}`} download>JSON</a>
+        </p>
+      </section>
+    </>
+  );
+}

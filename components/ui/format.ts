@@ -1,0 +1,48 @@
+/** Small, pure formatting helpers shared by server and client components. */
+
+/** "about 1.2M" style for estimates, exact numbers with separators otherwise. */
+export function formatCount(n: number, exact = true): string {
+  if (exact) return n.toLocaleString("en-US");
+  return `about ${compact(n)}`;
+}
+
+export function compact(n: number): string {
+  if (n >= 1_000_000_000) return `${trim(n / 1_000_000_000)}B`;
+  if (n >= 1_000_000) return `${trim(n / 1_000_000)}M`;
+  if (n >= 1_000) return `${trim(n / 1_000)}k`;
+  return String(Math.round(n));
+}
+const trim = (x: number) => (x >= 100 ? Math.round(x).toString() : x.toFixed(1).replace(/\.0$/, ""));
+
+/** 75 → "1 min 15 s", 3600 → "1 h 0 min"; null → "—". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
+  const s = Math.round(seconds);
+  if (s < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${m % 60} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/** "3 min ago" / "in 2 h" relative to now. */
+export function formatRelative(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return "—";
+  const diff = (now - new Date(iso).getTime()) / 1000;
+  const abs = Math.abs(diff);
+  const unit = abs < 45 ? `${Math.round(abs)} s` : abs < 3600 ? `${Math.round(abs / 60)} min` : abs < 86400 * 2 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} d`;
+  if (abs < 5) return "just now";
+  return diff >= 0 ? `${unit} ago` : `in ${unit}`;
+}
+
+/** Exact time for tooltips: "2026-01-31 12:00:05 UTC". */
+export function formatExact(iso: string | null | undefined): string {
+  if (!iso) return "";
+  return new Date(iso).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+}
+
+export function shortId(id: string, len = 10): string {
+  return id.length > len + 1 ? `${id.slice(0, len)}…` : id;
+}

@@ -1,0 +1,75 @@
+"use client";
+import { useSyncExternalStore } from "react";
+
+/**
+ * Live refresh interval (off / 5 / 15 / 60 s), remembered per list in localStorage. The queries
+ * use it as refetchInterval with refetchIntervalInBackground off: paused while the tab is hidden.
+ */
+export const REFRESH_CHOICES = [0, 5, 15, 60] as const;
+const EVENT = "geoetl-refresh-setting";
+
+function read(key: string): number {
+  try {
+    const n = Number(window.localStorage.getItem(key));
+    return (REFRESH_CHOICES as readonly number[]).includes(n) ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function subscribe(cb: () => void) {
+  window.addEventListener("storage", cb);
+  window.addEventListener(EVENT, cb);
+  return () => {
+    window.removeEventListener("storage", cb);
+    window.removeEventListener(EVENT, cb);
+  };
+}
+
+export function useRefreshSetting(key: string): [number, (s: number) => void] {
+  const seconds = useSyncExternalStore(subscribe, () => read(key), () => 0);
+  const set = (s: number) => {
+    try {
+      window.localStorage.setItem(key, String(s));
+    } catch {
+      /* private mode: the choice just isn't remembered */
+    }
+    window.dispatchEvent(new Event(EVENT));
+  };
+  return [seconds, set];
+}
+
+export function LiveRefreshSelect({
+  value,
+  onChange,
+  fetching,
+  updatedAt,
+}: {
+  value: number;
+  onChange: (s: number) => void;
+  fetching: boolean;
+  updatedAt: number;
+}) {
+  return (
+    <div className="flex items-center gap-2 text-sm">
+      <label htmlFor="live-refresh" className="text-slate-600 dark:text-slate-400">
+        Live refresh
+      </label>
+      <select
+        id="live-refresh"
+        value={value}
+        onChange={(e) => onChange(Number(e.target.value))}
+        className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+      >
+        {REFRESH_CHOICES.map((s) => (
+          <option key={s} value={s}>
+            {s === 0 ? "Off" : `Every ${s} s`}
+          </option>
+        ))}
+      </select>
+      <span className="w-24 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="refresh-state">
+        {fetching ? "Refreshing…" : updatedAt ? `Updated ${new Date(updatedAt).toLocaleTimeString("en-GB")}` : ""}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,144 @@
+import { z } from "zod";
+
+/**
+ * The job and task filters, shared by the pages (URL search params), the JSON API and the
+ * exports, so a link to /jobs and a curl of /api/dbadmin/jobs mean the same thing.
+ * Pure (no server-only): client components use the same names to build URLs.
+ */
+
+export const JOB_STATUSES = ["queued", "processing", "completed", "failed", "completed_with_errors"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TASK_STATUSES = ["pending", "processing", "completed", "failed"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const MAX_LIMIT = 1000;
+export const PAGE_SIZES = [25, 50, 100] as const;
+/** Presets of the time window, in hours (the URL keeps `hours`, so a link stays relative to now). */
+export const WINDOW_PRESETS = [
+  { hours: 1, label: "1 h" },
+  { hours: 24, label: "24 h" },
+  { hours: 168, label: "7 d" },
+  { hours: 720, label: "30 d" },
+] as const;
+
+const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
+
+const limitParam = (def: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, { message: `expected a whole number between 1 and ${MAX_LIMIT}` })
+      .transform(Number)
+      .refine((n) => n >= 1, { message: `expected a whole number between 1 and ${MAX_LIMIT}` })
+      // Capped, not refused: a script asking for 5000 gets the first 1000 and a next_cursor.
+      .transform((n) => Math.min(n, MAX_LIMIT))
+      .optional()
+      .default(def),
+  );
+
+const statusList = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((s, ctx) => {
+        const list = [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))];
+        const unknown = list.filter((x) => !(values as readonly string[]).includes(x));
+        if (unknown.length || list.length === 0) {
+          ctx.addIssue({ code: "custom", message: `unknown status "${unknown[0] ?? s}": expected one or more of ${values.join(", ")} (comma-separated)` });
+          return z.NEVER;
+        }
+        return list as T[number][];
+      })
+      .optional(),
+  );
+
+const isoDate = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), { message: "expected a date-time like 2026-01-31T12:00:00Z" })
+    .transform((s) => new Date(s))
+    .optional(),
+);
+
+const boolParam = z.preprocess(
+  emptyToUndefined,
+  z.enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" }).transform((v) => v === "true" || v === "1" || v === "yes").optional(),
+);
+
+const hoursParam = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, { message: "expected a positive number of hours" })
+    .transform(Number)
+    .refine((n) => n > 0 && n <= 24 * 366 * 10, { message: "expected a positive number of hours (at most ten years)" })
+    .optional(),
+);
+
+const typeParam = z.preprocess(emptyToUndefined, z.string().max(100, { message: "expected at most 100 characters" }).optional());
+
+export const jobListSchema = z
+  .object({
+    status: statusList(JOB_STATUSES),
+    job_type: typeParam,
+    hours: hoursParam,
+    since: isoDate,
+    until: isoDate,
+    q: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: "expected the start of a job id (letters, digits, - _ . :)" })
+        .optional(),
+    ),
+    sort: z.preprocess(emptyToUndefined, z.enum(["created", "updated"], { message: "expected created or updated" }).optional().default("created")),
+    limit: limitParam(100),
+    cursor: z.preprocess(emptyToUndefined, z.string().max(512, { message: "expected a cursor from a previous response" }).optional()),
+    total: boolParam,
+  })
+  .refine((v) => !(v.since && v.until) || v.since < v.until, { message: "since must be before until", path: ["since"] });
+export type JobListParams = z.infer<typeof jobListSchema>;
+
+export const taskListSchema = z.object({
+  status: statusList(TASK_STATUSES),
+  task_type: typeParam,
+  job_id: z.preprocess(emptyToUndefined, z.string().max(64, { message: "expected a job id" }).optional()),
+  stuck: boolParam,
+  limit: limitParam(50),
+  cursor: z.preprocess(emptyToUndefined, z.string().max(512, { message: "expected a cursor from a previous response" }).optional()),
+});
+export type TaskListParams = z.infer<typeof taskListSchema>;
+
+export const jobTasksSchema = z.object({
+  stage: z.preprocess(emptyToUndefined, z.string().regex(/^\d{1,4}$/, { message: "expected a stage number" }).transform(Number).optional()),
+  status: statusList(TASK_STATUSES),
+  limit: limitParam(MAX_LIMIT),
+  cursor: z.preprocess(emptyToUndefined, z.string().max(512, { message: "expected a cursor from a previous response" }).optional()),
+});
+export type JobTasksParams = z.infer<typeof jobTasksSchema>;
+
+/** Search params of a page (Next gives string | string[]) as the flat record the schemas read. */
+export function flattenSearchParams(sp: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(sp)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.join(",") : v;
+  }
+  return out;
+}
+
+/** Builds a query string, dropping empty values, in a stable order (so the same view = the same URL). */
+export function toQueryString(params: Record<string, string | number | boolean | undefined | null>): string {
+  const sp = new URLSearchParams();
+  for (const key of Object.keys(params).sort()) {
+    const v = params[key];
+    if (v === undefined || v === null || v === "" || v === false) continue;
+    sp.set(key, String(v));
+  }
+  const s = sp.toString();
+  return s ? `?${s}` : "";
+}

@@ -1,0 +1,304 @@
+import "server-only";
+import { getConfig } from "../config";
+import { decodeCursor, encodeCursor, tsKeySql } from "./cursor";
+import { countOrEstimate, type CountResult } from "./estimate";
+import type { JobListParams, JobStatus, TaskStatus } from "./jobs-params";
+import { readQuery } from "./pool";
+
+/**
+ * CoreMachine jobs: the list (filters + keyset pagination), the count (exact when cheap) and
+ * the detail with its stage timeline. Every value reaches SQL as a parameter; the only text
+ * put together here are fixed column names chosen from a closed set.
+ */
+
+export type JobSort = "created" | "updated";
+const SORT_COLUMN: Record<JobSort, "created_at" | "updated_at"> = { created: "created_at", updated: "updated_at" };
+
+export interface JobFilter {
+  statuses?: JobStatus[];
+  jobType?: string;
+  since?: Date;
+  until?: Date;
+  idPrefix?: string;
+  sort: JobSort;
+  limit: number;
+  cursor?: string;
+}
+
+/** The API/page parameters as a filter; `hours` becomes a window ending now. */
+export function jobFilterFromParams(p: JobListParams, now: Date = new Date()): JobFilter {
+  const since = p.hours !== undefined ? new Date(now.getTime() - p.hours * 3_600_000) : p.since;
+  return {
+    statuses: p.status,
+    jobType: p.job_type,
+    since,
+    until: p.hours !== undefined ? undefined : p.until,
+    idPrefix: p.q,
+    sort: p.sort,
+    limit: p.limit,
+    cursor: p.cursor,
+  };
+}
+
+/** A job as lists show it: no parameters or results (they can be large; the detail has them). */
+export interface JobSummary {
+  job_id: string;
+  job_type: string;
+  status: JobStatus;
+  stage: number;
+  total_stages: number;
+  created_at: string | null;
+  updated_at: string | null;
+  /** updated_at - created_at once the job has finished; null while it is queued or processing. */
+  duration_seconds: number | null;
+  /** First line of the job's error, for failed jobs (result_data.error / error_message). */
+  error: string | null;
+}
+
+export interface JobPage {
+  jobs: JobSummary[];
+  next_cursor: string | null;
+  prev_cursor: string | null;
+}
+
+const FINISHED: readonly string[] = ["completed", "failed", "completed_with_errors"];
+
+// The job's own error, if the pipeline recorded one in result_data (either spelling).
+const JOB_ERROR_SQL = `left(coalesce(result_data->>'error', result_data->>'error_message', result_data->>'message'), 2000)`;
+
+const SUMMARY_COLUMNS = (sortCol: string) => `job_id, job_type, status, stage, total_stages, created_at, updated_at,
+  CASE WHEN status IN ('completed','failed','completed_with_errors') THEN ${JOB_ERROR_SQL} END AS error,
+  ${tsKeySql(sortCol)} AS sort_key`;
+
+interface SummaryRow {
+  job_id: string;
+  job_type: string;
+  status: JobStatus;
+  stage: number;
+  total_stages: number;
+  created_at: Date | null;
+  updated_at: Date | null;
+  error: string | null;
+  sort_key: string | null;
+}
+
+export function firstLine(s: string | null | undefined): string | null {
+  if (!s) return null;
+  const line = s.split(/\r?\n/).find((l) => l.trim() !== "");
+  return line ? line.trim().slice(0, 300) : null;
+}
+
+function toSummary(r: SummaryRow): JobSummary {
+  const finished = FINISHED.includes(r.status);
+  return {
+    job_id: r.job_id,
+    job_type: r.job_type,
+    status: r.status,
+    stage: r.stage,
+    total_stages: r.total_stages,
+    created_at: r.created_at?.toISOString() ?? null,
+    updated_at: r.updated_at?.toISOString() ?? null,
+    duration_seconds:
+      finished && r.created_at && r.updated_at ? Math.max(0, (r.updated_at.getTime() - r.created_at.getTime()) / 1000) : null,
+    error: r.status === "failed" || r.status === "completed_with_errors" ? firstLine(r.error) : null,
+  };
+}
+
+class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+/** Filter conditions that do not involve status (status is handled per index, see listJobs). */
+function baseConditions(f: JobFilter, p: Params): string[] {
+  const c: string[] = [];
+  if (f.jobType) c.push(`job_type = ${p.add(f.jobType)}`);
+  if (f.since) c.push(`created_at >= ${p.add(f.since)}`);
+  if (f.until) c.push(`created_at < ${p.add(f.until)}`);
+  if (f.idPrefix) c.push(`job_id LIKE ${p.add(f.idPrefix.replace(/[\\%_]/g, "\\$&") + "%")}`);
+  return c;
+}
+
+/** The keyset condition for "after" (next) or "before" (prev) a row, NULL keys included. */
+function keysetCondition(col: string, idCol: string, direction: "next" | "prev", key: string | null, id: string, p: Params): string {
+  const pid = p.add(id);
+  if (key === null) {
+    // NULL sorts first in DESC order: after a NULL row come the other NULLs with a smaller id, then all non-NULL.
+    return direction === "next" ? `((${col} IS NULL AND ${idCol} < ${pid}) OR ${col} IS NOT NULL)` : `(${col} IS NULL AND ${idCol} > ${pid})`;
+  }
+  const pk = p.add(key);
+  return direction === "next"
+    ? `(${col}, ${idCol}) < (${pk}::timestamptz, ${pid})`
+    : `((${col}, ${idCol}) > (${pk}::timestamptz, ${pid}) OR ${col} IS NULL)`;
+}
+
+export async function listJobs(f: JobFilter): Promise<JobPage> {
+  const col = SORT_COLUMN[f.sort];
+  const cursor = f.cursor ? decodeCursor(f.cursor, f.sort) : undefined;
+  const direction = cursor?.direction ?? "next";
+  const p = new Params();
+  const conds = baseConditions(f, p);
+  if (cursor) conds.push(keysetCondition(col, "job_id", direction, cursor.key, cursor.id, p));
+  const order = direction === "next" ? `${col} DESC, job_id DESC` : `${col} ASC, job_id ASC`;
+  const take = p.add(f.limit + 1); // one extra row says whether there is another page
+
+  let sql: string;
+  if (f.statuses && f.statuses.length > 0) {
+    // One index range per status ((status, <sort>, job_id) indexes), merged: each status's
+    // newest rows come straight off its index, so a rare status never scans the others.
+    const statuses = p.add(f.statuses);
+    const where = ["status = s.status", ...conds].join(" AND ");
+    sql = `SELECT j.* FROM unnest(${statuses}::text[]) AS s(status)
+           CROSS JOIN LATERAL (SELECT ${SUMMARY_COLUMNS(col)} FROM app.jobs WHERE ${where} ORDER BY ${order} LIMIT ${take}) j
+           ORDER BY ${order.replace(/(created_at|updated_at|job_id)/g, "j.$1")} LIMIT ${take}`;
+  } else {
+    sql = `SELECT ${SUMMARY_COLUMNS(col)} FROM app.jobs ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${take}`;
+  }
+  const rows = await readQuery<SummaryRow>(sql, p.values);
+  const more = rows.length > f.limit;
+  const page = rows.slice(0, f.limit);
+  if (direction === "prev") page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  const mk = (d: "next" | "prev", r: SummaryRow) => encodeCursor({ direction: d, sort: f.sort, key: r.sort_key, id: r.job_id });
+  let next: string | null = null;
+  let prev: string | null = null;
+  if (direction === "next") {
+    if (more && last) next = mk("next", last);
+    if (cursor && first) prev = mk("prev", first);
+  } else {
+    if (more && first) prev = mk("prev", first);
+    if (last) next = mk("next", last);
+  }
+  // A "prev" page that came back empty (rows deleted meanwhile): offer the first page instead.
+  return { jobs: page.map(toSummary), next_cursor: next, prev_cursor: prev };
+}
+
+/** How many jobs match the filter (cursor ignored): exact up to 10,000, else the planner's estimate. */
+export async function countJobs(f: JobFilter): Promise<CountResult> {
+  const p = new Params();
+  const conds = baseConditions(f, p);
+  if (f.statuses && f.statuses.length > 0) conds.push(`status = ANY(${p.add(f.statuses)}::text[])`);
+  return countOrEstimate(`SELECT 1 FROM app.jobs ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""}`, p.values);
+}
+
+/** Distinct job types for the filter menu: a loose index scan (fast on 1M rows, few types). */
+export async function listJobTypes(): Promise<string[]> {
+  const rows = await readQuery<{ job_type: string }>(
+    `WITH RECURSIVE t AS (
+       (SELECT job_type FROM app.jobs ORDER BY job_type LIMIT 1)
+       UNION ALL
+       SELECT (SELECT job_type FROM app.jobs WHERE job_type > t.job_type ORDER BY job_type LIMIT 1) FROM t WHERE t.job_type IS NOT NULL
+     ) SELECT job_type FROM t WHERE job_type IS NOT NULL LIMIT 500`,
+  );
+  return rows.map((r) => r.job_type);
+}
+
+// ---------------------------------------------------------------- detail
+
+export interface StageSummary {
+  stage: number;
+  counts: Record<TaskStatus, number>;
+  total: number;
+  stuck: number;
+  started_at: string | null;
+  /** Set only when every task of the stage has finished (completed or failed). */
+  finished_at: string | null;
+  duration_seconds: number | null;
+  state: "not_started" | "running" | "done" | "failed";
+}
+
+export interface JobDetail extends JobSummary {
+  parameters: unknown;
+  stage_results: unknown;
+  result_data: unknown;
+  metadata: unknown;
+  stages: StageSummary[];
+  task_counts: Record<TaskStatus, number> & { total: number; stuck: number };
+  stuck_threshold_minutes: number;
+}
+
+interface StageRow {
+  stage: number;
+  status: TaskStatus;
+  n: number;
+  stuck: number;
+  started: Date | null;
+  ended: Date | null;
+}
+
+const emptyCounts = (): Record<TaskStatus, number> => ({ pending: 0, processing: 0, completed: 0, failed: 0 });
+
+export async function getJob(jobId: string): Promise<JobDetail | null> {
+  const jobRows = await readQuery<
+    SummaryRow & { parameters: unknown; stage_results: unknown; result_data: unknown; metadata: unknown; error_full: string | null }
+  >(
+    `SELECT ${SUMMARY_COLUMNS("created_at")}, parameters, stage_results, result_data, metadata FROM app.jobs WHERE job_id = $1`,
+    [jobId],
+  );
+  const job = jobRows[0];
+  if (!job) return null;
+  const minutes = getConfig().stuckTaskMinutes;
+  // One pass over the job's tasks (idx_tasks_stage), grouped by stage and status.
+  const stageRows = await readQuery<StageRow>(
+    `SELECT stage, status, count(*)::int AS n,
+            count(*) FILTER (WHERE status = 'processing'
+                               AND coalesce(heartbeat, updated_at, created_at) < now() - make_interval(mins => $2))::int AS stuck,
+            min(created_at) AS started, max(updated_at) AS ended
+       FROM app.tasks WHERE job_id = $1 GROUP BY stage, status ORDER BY stage, status`,
+    [jobId, minutes],
+  );
+  const byStage = new Map<number, StageRow[]>();
+  for (const r of stageRows) byStage.set(r.stage, [...(byStage.get(r.stage) ?? []), r]);
+  const maxStage = Math.max(job.total_stages, ...byStage.keys());
+  const stages: StageSummary[] = [];
+  const totals = { ...emptyCounts(), total: 0, stuck: 0 };
+  for (let s = 1; s <= maxStage; s++) {
+    const rows = byStage.get(s) ?? [];
+    const counts = emptyCounts();
+    let stuck = 0;
+    let started: Date | null = null;
+    let ended: Date | null = null;
+    for (const r of rows) {
+      counts[r.status] = r.n;
+      stuck += r.stuck;
+      if (r.started && (!started || r.started < started)) started = r.started;
+      if (r.ended && (!ended || r.ended > ended)) ended = r.ended;
+    }
+    const total = rows.reduce((a, r) => a + r.n, 0);
+    const open = counts.pending + counts.processing;
+    const finished = total > 0 && open === 0;
+    for (const k of Object.keys(counts) as TaskStatus[]) totals[k] += counts[k];
+    totals.total += total;
+    totals.stuck += stuck;
+    stages.push({
+      stage: s,
+      counts,
+      total,
+      stuck,
+      started_at: started?.toISOString() ?? null,
+      finished_at: finished && ended ? ended.toISOString() : null,
+      duration_seconds: finished && started && ended ? Math.max(0, (ended.getTime() - started.getTime()) / 1000) : null,
+      state: total === 0 ? "not_started" : !finished ? "running" : counts.failed > 0 ? "failed" : "done",
+    });
+  }
+  return {
+    ...toSummary(job),
+    error: firstLine(job.error),
+    parameters: job.parameters,
+    stage_results: job.stage_results,
+    result_data: job.result_data,
+    metadata: job.metadata,
+    stages,
+    task_counts: totals,
+    stuck_threshold_minutes: minutes,
+  };
+}
+
+export async function jobExists(jobId: string): Promise<boolean> {
+  const rows = await readQuery<{ one: number }>("SELECT 1 AS one FROM app.jobs WHERE job_id = $1", [jobId]);
+  return rows.length > 0;
+}

@@ -1,0 +1,209 @@
+import "server-only";
+import { getConfig } from "../config";
+import { decodeCursor, encodeCursor, tsKeySql } from "./cursor";
+import { countOrEstimate, type CountResult } from "./estimate";
+import type { TaskStatus } from "./jobs-params";
+import { readQuery } from "./pool";
+
+/**
+ * CoreMachine tasks: across jobs (newest first, keyset on (created_at, task_id)) and within one
+ * job (by stage, keyset on (stage, task_id)). A task is **stuck** when it is processing and its
+ * last sign of life (heartbeat, else updated_at) is older than STUCK_TASK_MINUTES (default 10).
+ */
+
+export interface TaskSummary {
+  task_id: string;
+  job_id: string;
+  task_type: string;
+  status: TaskStatus;
+  stage: number;
+  retry_count: number;
+  heartbeat: string | null;
+  heartbeat_age_seconds: number | null;
+  stuck: boolean;
+  error_message: string | null;
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export interface TaskPage {
+  tasks: TaskSummary[];
+  next_cursor: string | null;
+  prev_cursor: string | null;
+  stuck_threshold_minutes: number;
+}
+
+export interface TaskFilter {
+  statuses?: TaskStatus[];
+  taskType?: string;
+  jobId?: string;
+  stuckOnly?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+/** Error messages can be whole stack traces; lists carry the first 4,000 characters. */
+const ERROR_MAX = 4000;
+
+const COLUMNS = `task_id, job_id, task_type, status, stage, retry_count, heartbeat, left(error_message, ${ERROR_MAX}) AS error_message,
+  created_at, updated_at,
+  EXTRACT(EPOCH FROM (now() - coalesce(heartbeat, updated_at)))::float8 AS age,
+  (status = 'processing' AND coalesce(heartbeat, updated_at, created_at) < now() - make_interval(mins => $1)) AS stuck`;
+
+interface Row {
+  task_id: string;
+  job_id: string;
+  task_type: string;
+  status: TaskStatus;
+  stage: number;
+  retry_count: number;
+  heartbeat: Date | null;
+  error_message: string | null;
+  created_at: Date | null;
+  updated_at: Date | null;
+  age: number | null;
+  stuck: boolean;
+  sort_key?: string | null;
+}
+
+function toSummary(r: Row): TaskSummary {
+  return {
+    task_id: r.task_id,
+    job_id: r.job_id,
+    task_type: r.task_type,
+    status: r.status,
+    stage: r.stage,
+    retry_count: r.retry_count,
+    heartbeat: r.heartbeat?.toISOString() ?? null,
+    heartbeat_age_seconds: r.status === "processing" && r.age !== null ? Math.max(0, Math.round(r.age)) : null,
+    stuck: r.stuck,
+    error_message: r.error_message,
+    created_at: r.created_at?.toISOString() ?? null,
+    updated_at: r.updated_at?.toISOString() ?? null,
+  };
+}
+
+class Params {
+  readonly values: unknown[];
+  constructor(first: unknown[]) {
+    this.values = [...first];
+  }
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+function conditions(f: TaskFilter, p: Params, minutesRef: string): string[] {
+  const c: string[] = [];
+  if (f.taskType) c.push(`task_type = ${p.add(f.taskType)}`);
+  if (f.jobId) c.push(`job_id = ${p.add(f.jobId)}`);
+  if (f.stuckOnly) c.push(`status = 'processing' AND coalesce(heartbeat, updated_at, created_at) < now() - make_interval(mins => ${minutesRef})`);
+  return c;
+}
+
+/** Tasks across jobs, newest first. */
+export async function listTasks(f: TaskFilter): Promise<TaskPage> {
+  const minutes = getConfig().stuckTaskMinutes;
+  const cursor = f.cursor ? decodeCursor(f.cursor, "created") : undefined;
+  const direction = cursor?.direction ?? "next";
+  const p = new Params([minutes]);
+  const conds = conditions(f, p, "$1");
+  if (cursor) {
+    const id = p.add(cursor.id);
+    if (cursor.key === null) {
+      conds.push(direction === "next" ? `((created_at IS NULL AND task_id < ${id}) OR created_at IS NOT NULL)` : `(created_at IS NULL AND task_id > ${id})`);
+    } else {
+      const k = p.add(cursor.key);
+      conds.push(
+        direction === "next"
+          ? `(created_at, task_id) < (${k}::timestamptz, ${id})`
+          : `((created_at, task_id) > (${k}::timestamptz, ${id}) OR created_at IS NULL)`,
+      );
+    }
+  }
+  const order = direction === "next" ? "created_at DESC, task_id DESC" : "created_at ASC, task_id ASC";
+  const take = p.add(f.limit + 1);
+  const cols = `${COLUMNS}, ${tsKeySql("created_at")} AS sort_key`;
+  const statuses = f.stuckOnly ? undefined : f.statuses;
+  let sql: string;
+  if (statuses && statuses.length > 0) {
+    // Per status, straight off idx_tasks_status_created_keyset, then merged (see listJobs).
+    const sp = p.add(statuses);
+    sql = `SELECT t.* FROM unnest(${sp}::text[]) AS s(status)
+           CROSS JOIN LATERAL (SELECT ${cols} FROM app.tasks WHERE ${["status = s.status", ...conds].join(" AND ")} ORDER BY ${order} LIMIT ${take}) t
+           ORDER BY ${order.replace(/(created_at|task_id)/g, "t.$1")} LIMIT ${take}`;
+  } else {
+    sql = `SELECT ${cols} FROM app.tasks ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${take}`;
+  }
+  const rows = await readQuery<Row>(sql, p.values);
+  return paginate(rows, f.limit, direction, !!cursor, (d, r) => encodeCursor({ direction: d, sort: "created", key: r.sort_key ?? null, id: r.task_id }), minutes);
+}
+
+export async function countTasks(f: Omit<TaskFilter, "limit" | "cursor">): Promise<CountResult> {
+  const p = new Params([]);
+  const minutesRef = f.stuckOnly ? p.add(getConfig().stuckTaskMinutes) : "";
+  const conds = conditions({ ...f, limit: 0 }, p, minutesRef);
+  if (!f.stuckOnly && f.statuses && f.statuses.length > 0) conds.push(`status = ANY(${p.add(f.statuses)}::text[])`);
+  return countOrEstimate(`SELECT 1 FROM app.tasks ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""}`, p.values);
+}
+
+/** Tasks of one job in stage order (then task_id), optionally one stage and/or some statuses. */
+export async function listJobTasks(
+  jobId: string,
+  f: { stage?: number; statuses?: TaskStatus[]; limit: number; cursor?: string },
+): Promise<TaskPage> {
+  const minutes = getConfig().stuckTaskMinutes;
+  const cursor = f.cursor ? decodeCursor(f.cursor, "stage", "int") : undefined;
+  const direction = cursor?.direction ?? "next";
+  const p = new Params([minutes]);
+  const conds = [`job_id = ${p.add(jobId)}`];
+  if (f.stage !== undefined) conds.push(`stage = ${p.add(f.stage)}`);
+  if (f.statuses && f.statuses.length > 0) conds.push(`status = ANY(${p.add(f.statuses)}::text[])`);
+  if (cursor) {
+    const k = p.add(Number(cursor.key));
+    const id = p.add(cursor.id);
+    conds.push(direction === "next" ? `(stage, task_id) > (${k}::int, ${id})` : `(stage, task_id) < (${k}::int, ${id})`);
+  }
+  const order = direction === "next" ? "stage ASC, task_id ASC" : "stage DESC, task_id DESC";
+  const take = p.add(f.limit + 1);
+  const rows = await readQuery<Row>(`SELECT ${COLUMNS} FROM app.tasks WHERE ${conds.join(" AND ")} ORDER BY ${order} LIMIT ${take}`, p.values);
+  return paginate(rows, f.limit, direction, !!cursor, (d, r) => encodeCursor({ direction: d, sort: "stage", key: String(r.stage), id: r.task_id }), minutes);
+}
+
+function paginate(
+  rows: Row[],
+  limit: number,
+  direction: "next" | "prev",
+  hadCursor: boolean,
+  mk: (d: "next" | "prev", r: Row) => string,
+  minutes: number,
+): TaskPage {
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (direction === "prev") page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  let next: string | null = null;
+  let prev: string | null = null;
+  if (direction === "next") {
+    if (more && last) next = mk("next", last);
+    if (hadCursor && first) prev = mk("prev", first);
+  } else {
+    if (more && first) prev = mk("prev", first);
+    if (last) next = mk("next", last);
+  }
+  return { tasks: page.map(toSummary), next_cursor: next, prev_cursor: prev, stuck_threshold_minutes: minutes };
+}
+
+/** Distinct task types for the filter menu (loose index scan on idx_tasks_type_created). */
+export async function listTaskTypes(): Promise<string[]> {
+  const rows = await readQuery<{ task_type: string }>(
+    `WITH RECURSIVE t AS (
+       (SELECT task_type FROM app.tasks ORDER BY task_type LIMIT 1)
+       UNION ALL
+       SELECT (SELECT task_type FROM app.tasks WHERE task_type > t.task_type ORDER BY task_type LIMIT 1) FROM t WHERE t.task_type IS NOT NULL
+     ) SELECT task_type FROM t WHERE task_type IS NOT NULL LIMIT 500`,
+  );
+  return rows.map((r) => r.task_type);
+}
