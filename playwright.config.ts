@@ -2,7 +2,8 @@ import { defineConfig } from "@playwright/test";
 
 /**
  * Real browser (Debian's Chromium, never a downloaded one), real production build, real
- * database: e2e/global-setup.ts copies the seeded template into geoetl_e2e before the server starts.
+ * database: the web server command first recreates the e2e database (scripts/e2e-db.ts: migrate +
+ * demo seed). It lives in the command because Playwright starts webServer before globalSetup.
  */
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export default defineConfig({
@@ -13,7 +14,6 @@ export default defineConfig({
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
-  globalSetup: "./e2e/global-setup.ts",
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: "retain-on-failure",
@@ -24,7 +24,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    command: `npx next start -p ${PORT} -H 127.0.0.1`,
+    command: `npx tsx scripts/e2e-db.ts && npx next start -p ${PORT} -H 127.0.0.1`,
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,

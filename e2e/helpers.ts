@@ -6,7 +6,7 @@ import { Client } from "pg";
 export async function signIn(page: Page, role: "admin" | "reader" = "admin", name = role === "admin" ? "Ada Admin" : "Rita Reader") {
   await page.goto("/signin");
   await page.getByLabel("Name").fill(name);
-  await page.getByLabel(new RegExp(`^${role}`)).check();
+  await page.getByRole("radio", { name: new RegExp(`^${role} `) }).check();
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("user-role")).toHaveText(role);
 }
