@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { csvField, exportResponse } from "@/lib/export/stream";
+import { jobListSchema } from "@/lib/db/jobs-params";
+import { formatCount, formatDuration } from "@/components/ui/format";
+
+describe("csvField", () => {
+  it("quotes separators and defuses spreadsheet formulas", () => {
+    expect(csvField("plain")).toBe("plain");
+    expect(csvField('a,"b"')).toBe('"a,""b"""');
+    expect(csvField("line1\nline2")).toBe('"line1\nline2"');
+    expect(csvField("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
+    expect(csvField(null)).toBe("");
+    expect(csvField({ a: 1 })).toBe('"{""a"":1}"');
+  });
+});
+
+describe("exportResponse", () => {
+  it("stops at the cap and says the JSON was truncated", async () => {
+    let calls = 0;
+    const res = exportResponse<{ id: number }>({
+      name: "jobs",
+      format: "json",
+      columns: ["id"],
+      filters: {},
+      cap: 2500,
+      page: async (cursor, limit) => {
+        calls++;
+        const start = cursor ? Number(cursor) : 0;
+        return { rows: Array.from({ length: limit }, (_, i) => ({ id: start + i })), next: String(start + limit) };
+      },
+    });
+    const body = await res.json();
+    expect(body.count).toBe(2500);
+    expect(body.truncated).toBe(true);
+    expect(body.jobs.at(-1)).toEqual({ id: 2499 });
+    expect(calls).toBe(3);
+  });
+});
+
+describe("jobListSchema", () => {
+  it("parses the seed's parameters and normalises lists", () => {
+    const p = jobListSchema.parse({ hours: "24", limit: "100", status: "failed,queued,failed" });
+    expect(p).toMatchObject({ hours: 24, limit: 100, status: ["failed", "queued"], sort: "created" });
+  });
+  it("names the bad parameter", () => {
+    const r = jobListSchema.safeParse({ status: "failed,nope" });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0].path).toEqual(["status"]);
+    expect(jobListSchema.safeParse({ hours: "-1" }).error!.issues[0].path).toEqual(["hours"]);
+    expect(jobListSchema.safeParse({ since: "2026-02-01T00:00:00Z", until: "2026-01-01T00:00:00Z" }).error!.issues[0].path).toEqual(["since"]);
+  });
+});
+
+describe("format", () => {
+  it("shows estimates as 'about'", () => {
+    expect(formatCount(1_234_567, false)).toBe("about 1.2M");
+    expect(formatCount(1234, true)).toBe("1,234");
+    expect(formatDuration(75)).toBe("1 min 15 s");
+    expect(formatDuration(null)).toBe("—");
+  });
+});
