@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { useTestDatabase } from "../helpers/db";
+import { useTestDatabase as testDatabase } from "../helpers/db";
 import { sealLocalToken } from "@/lib/auth/local-token";
 
 /**
@@ -16,7 +16,7 @@ vi.mock("next/headers", () => ({
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
 }));
 
-const db = useTestDatabase("jobsapi");
+const db = testDatabase("jobsapi");
 let readerToken = "";
 
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "../helpers/db";
+import { useTestDatabase as testDatabase } from "../helpers/db";
 import { AppError } from "@/lib/api/errors";
 import { countOrEstimate } from "@/lib/db/estimate";
 import { countJobs, getJob, jobFilterFromParams, listJobs, listJobTypes, type JobFilter } from "@/lib/db/jobs";
 import { jobListSchema } from "@/lib/db/jobs-params";
 import { getOverviewCounts, jobsPerHour, latestFailures, pgstacInfo } from "@/lib/db/overview";
 
-const db = useTestDatabase("jobs");
+const db = testDatabase("jobs");
 
 const f = (over: Partial<JobFilter> = {}): JobFilter => ({ sort: "created", limit: 25, ...over });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "../helpers/db";
+import { useTestDatabase as testDatabase } from "../helpers/db";
 import { countStuckTasks } from "@/lib/db/overview";
 import { countTasks, listJobTasks, listTasks, listTaskTypes } from "@/lib/db/tasks";
 
-const db = useTestDatabase("tasks");
+const db = testDatabase("tasks");
 
 describe("listTasks", () => {
   it("lists failed tasks newest first and pages through all of them once", async () => {
