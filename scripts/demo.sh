@@ -18,5 +18,6 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$SRC_HASH" ]; then
   npx next build
   echo "$SRC_HASH" > "$STAMP"
 fi
-echo "GeoETL Admin Console: http://localhost:${PORT:-3000}  (sign in locally; API token: npm run token -- admin)"
-exec npx next start -p "${PORT:-3000}"
+echo "GeoETL Admin Console: http://${HOST:-127.0.0.1}:${PORT:-3000}  (sign in locally; API token: npm run token -- admin)"
+# Loopback only by default: local sign-in lets anyone who reaches the port be admin.
+exec npx next start -p "${PORT:-3000}" -H "${HOST:-127.0.0.1}"
