@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
 
+const BASE_PORT = Number(process.env.E2E_PORT ?? 3100);
+
 /** Starts a second server from the same build with a different environment; resolves on exit or readiness. */
 function startServer(env: Record<string, string>, port: number) {
   const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -12,7 +14,7 @@ function startServer(env: Record<string, string>, port: number) {
 }
 
 test("a bad DATABASE_URL stops the server with one line, not a stack trace", async () => {
-  const s = startServer({ DATABASE_URL: "mysql://somewhere/db" }, 3191);
+  const s = startServer({ DATABASE_URL: "mysql://somewhere/db" }, BASE_PORT + 91);
   const code = await Promise.race([s.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 20_000))]);
   if (code === "timeout") s.child.kill();
   expect(code).toBe(1);
@@ -23,7 +25,7 @@ test("a bad DATABASE_URL stops the server with one line, not a stack trace", asy
 });
 
 test("with the database down, health says 503 and the shell says so plainly", async ({ page, request }) => {
-  const port = 3192;
+  const port = BASE_PORT + 92;
   // Port 9 (discard) has no PostgreSQL: every connection is refused.
   const s = startServer({ DATABASE_URL: "postgresql://postgres@127.0.0.1:9/none?sslmode=disable", DATABASE_READER_URL: "" }, port);
   try {

@@ -37,12 +37,30 @@ as_owner() {
   fi
 }
 
+# As root the server runs as 'postgres', which must be able to reach the data directory. When the
+# checkout sits below a private directory (e.g. mktemp -d, mode 700), keep the cluster in
+# /var/lib/geoetl-console/<checkout hash> instead and leave a symlink in .data/.
+relocate_if_unreachable() {
+  [ "$(id -u)" = "0" ] && id postgres >/dev/null 2>&1 || return 0
+  mkdir -p "$ROOT/.data"
+  if ! runuser -u postgres -- test -x "$ROOT/.data" 2>/dev/null; then
+    local alt="/var/lib/geoetl-console/$(echo "$ROOT" | sha1sum | cut -c1-12)"
+    mkdir -p "$alt"; chown postgres "$alt"
+    DATA="$alt/pg-$PORT"; RUN="$alt/run"; LOG="$alt/pg-$PORT.log"
+    ln -sfn "$DATA" "$ROOT/.data/pg-$PORT"
+  fi
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+
 running() { [ -f "$DATA/postmaster.pid" ] && as_owner "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
 
 start() {
   ensure_installed
+  if [ "$(id -u)" = "0" ]; then id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres; fi
+  relocate_if_unreachable
   mkdir -p "$ROOT/.data" "$RUN"
-  if [ "$(id -u)" = "0" ]; then as_owner true; chown postgres "$ROOT/.data" "$RUN"; fi
+  if [ "$(id -u)" = "0" ]; then chown postgres "$RUN"; [ -L "$ROOT/.data/pg-$PORT" ] || chown postgres "$ROOT/.data"; fi
   if [ ! -f "$DATA/PG_VERSION" ]; then
     as_owner "$PGBIN/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     cat >>"$DATA/postgresql.conf" <<CONF
@@ -60,6 +78,9 @@ max_wal_size = 4GB
 jit = off
 CONF
   fi
+  if ! running && port_busy; then
+    echo "db.sh: port $PORT is used by another server; choose a free one with PGPORT=<port>." >&2; exit 1
+  fi
   if ! running; then
     as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-p $PORT -k $RUN" -w -t 60 start >/dev/null \
       || { echo "db.sh: server failed to start; see $LOG" >&2; tail -n 20 "$LOG" >&2; exit 1; }
@@ -73,6 +94,7 @@ CONF
 
 stop() { if running; then as_owner "$PGBIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null; fi; }
 
+[ "${1:-}" = "url" ] || relocate_if_unreachable
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
