@@ -58,6 +58,8 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
     (async () => {
       const maplibregl = await import("maplibre-gl");
       if (cancelled || !container.current) return;
+      // The bundler moves the library away from its worker file: serve the worker from our own route.
+      maplibregl.setWorkerUrl(`${window.location.origin}/api/tiles/maplibre-worker`);
       const kind = kindOf(geometryType);
       const tiles = [`${window.location.origin}/api/tiles/${encodeURIComponent(table)}/{z}/{x}/{y}.mvt`];
       const offline: StyleSpecification = {
