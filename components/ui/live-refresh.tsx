@@ -39,6 +39,8 @@ export function useRefreshSetting(key: string): [number, (s: number) => void] {
   return [seconds, set];
 }
 
+const noopSubscribe = () => () => undefined;
+
 export function LiveRefreshSelect({
   value,
   onChange,
@@ -50,6 +52,8 @@ export function LiveRefreshSelect({
   fetching: boolean;
   updatedAt: number;
 }) {
+  // The time is rendered in the browser only (server and browser clocks/time zones differ).
+  const isClient = useSyncExternalStore(noopSubscribe, () => true, () => false);
   return (
     <div className="flex items-center gap-2 text-sm">
       <label htmlFor="live-refresh" className="text-slate-600 dark:text-slate-400">
@@ -68,7 +72,7 @@ export function LiveRefreshSelect({
         ))}
       </select>
       <span className="w-24 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="refresh-state">
-        {fetching ? "Refreshing…" : updatedAt ? `Updated ${new Date(updatedAt).toLocaleTimeString("en-GB")}` : ""}
+        {!isClient ? "" : fetching ? "Refreshing…" : updatedAt ? `Updated ${new Date(updatedAt).toLocaleTimeString("en-GB")}` : ""}
       </span>
     </div>
   );

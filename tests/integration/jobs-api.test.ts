@@ -9,7 +9,7 @@ import { sealLocalToken } from "@/lib/auth/local-token";
  */
 const SECRET = "jobs-api-test-secret-0123456789abcdef0123456789";
 process.env.LOCAL_AUTH_SECRET = SECRET;
-process.env.NODE_ENV = "test";
+(process.env as Record<string, string>).NODE_ENV = "test";
 let authorization: string | null = null;
 vi.mock("next/headers", () => ({
   headers: async () => new Headers(authorization ? { authorization } : {}),
