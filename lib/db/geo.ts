@@ -209,17 +209,18 @@ export interface FeaturePage {
 export async function listFeatures(catalogName: string, opts: { after?: string | null; limit?: number } = {}): Promise<FeaturePage> {
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 200);
   const [columns, key] = await Promise.all([attributeColumnsOf(catalogName), integerPrimaryKeyOf(catalogName)]);
-  const select = columns.map((c) => `${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}`).join(", ") || "1 AS _";
+  const select = columns.map((c) => `t.${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}`).join(", ") || "1 AS _";
   const from = qualifiedGeoTable(catalogName);
   let rows: Record<string, string | null>[];
   if (key) {
     const k = quoteIdent(key);
-    rows = await readQuery(`SELECT ${select} FROM ${from} WHERE ($1::bigint IS NULL OR ${k} > $1::bigint) ORDER BY ${k} LIMIT $2`, [
+    // Qualified with the table alias: the output columns are text casts with the same names.
+    rows = await readQuery(`SELECT ${select} FROM ${from} t WHERE ($1::bigint IS NULL OR t.${k} > $1::bigint) ORDER BY t.${k} LIMIT $2`, [
       opts.after && /^-?\d+$/.test(opts.after) ? opts.after : null,
       limit + 1,
     ]);
   } else {
-    rows = await readQuery(`SELECT ${select} FROM ${from} LIMIT $1`, [limit + 1]);
+    rows = await readQuery(`SELECT ${select} FROM ${from} t LIMIT $1`, [limit + 1]);
   }
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;

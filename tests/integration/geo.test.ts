@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { getLayer, listFeatures, listMetadata } from "@/lib/db/geo";
+import { findGeoTable, isPlainIdentifier, qualifiedGeoTable } from "@/lib/db/identifiers";
+import { readQuery } from "@/lib/db/pool";
+import { getStacItem } from "@/lib/db/stac";
+// Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
+import { useTestDatabase as testDatabase } from "../helpers/db";
+
+const db = testDatabase("geometa");
+
+describe("geo metadata API data", () => {
+  it("lists every metadata row newest first with total, limit, offset and filters_applied (seed shape)", async () => {
+    const all = await listMetadata({ limit: 100, offset: 0 });
+    expect(all.total).toBe(7);
+    expect(all.metadata).toHaveLength(7);
+    expect(all.filters_applied).toEqual({});
+    const wc = all.metadata.find((m) => m.table_name === "world_countries")!;
+    expect(Object.keys(wc)).toEqual(expect.arrayContaining([
+      "table_name", "schema_name", "title", "description", "attribution", "license", "keywords", "feature_count", "geometry_type",
+      "source_file", "source_format", "etl_job_id", "stac_item_id", "stac_collection_id", "bbox", "created_at",
+    ]));
+    expect(wc.bbox).toHaveLength(4);
+    expect(typeof wc.feature_count).toBe("number");
+    const times = all.metadata.map((m) => m.created_at);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it("filters by has_stac, job_id and text, and pages", async () => {
+    const notCatalogued = await listMetadata({ has_stac: false, limit: 100, offset: 0 });
+    expect(notCatalogued.metadata.map((m) => m.table_name).sort()).toEqual(["deleted_parcels", "rivers_sample"]);
+    expect(notCatalogued.filters_applied).toEqual({ has_stac: false });
+    const catalogued = await listMetadata({ has_stac: true, limit: 100, offset: 0 });
+    expect(catalogued.total).toBe(5);
+    const job = catalogued.metadata[0].etl_job_id!;
+    const byJob = await listMetadata({ job_id: job, limit: 100, offset: 0 });
+    expect(byJob.metadata.every((m) => m.etl_job_id === job)).toBe(true);
+    expect(byJob.filters_applied).toEqual({ job_id: job });
+    const text = await listMetadata({ q: "PARCELS", limit: 100, offset: 0 });
+    expect(text.metadata.map((m) => m.table_name)).toEqual(["deleted_parcels"]);
+    expect((await listMetadata({ q: "%", limit: 100, offset: 0 })).total).toBe(0); // LIKE wildcards are literal
+    const page2 = await listMetadata({ limit: 3, offset: 3 });
+    expect(page2).toMatchObject({ total: 7, limit: 3, offset: 3 });
+    expect(page2.metadata).toHaveLength(3);
+  });
+});
+
+describe("layer page data", () => {
+  it("describes a 3857 layer with a lon/lat bbox and the exact feature count", async () => {
+    const layer = (await getLayer("countries_web_mercator"))!;
+    expect(layer.exists).toBe(true);
+    expect(layer.geometry).toMatchObject({ column: "geom", srid: 3857 });
+    const { rows } = await db.client.query(`SELECT count(*)::int AS n FROM geo.countries_web_mercator`);
+    expect(layer.row_count).toBe(rows[0].n);
+    expect(layer.bbox![0]).toBeGreaterThanOrEqual(-180);
+    expect(layer.bbox![3]).toBeLessThanOrEqual(90);
+  });
+
+  it("knows orphans both ways, and nothing at all", async () => {
+    expect((await getLayer("mystery_upload"))).toMatchObject({ exists: true, metadata: null });
+    expect((await getLayer("deleted_parcels"))).toMatchObject({ exists: false, geometry: null });
+    expect(await getLayer("no_such_layer")).toBeNull();
+  });
+
+  it("pages the attribute table by objectid (keyset)", async () => {
+    const first = await listFeatures("populated_places", { limit: 5 });
+    expect(first.keyColumn).toBe("objectid");
+    expect(first.columns).toContain("name");
+    expect(first.columns).not.toContain("geom");
+    expect(first.rows.map((r) => Number(r.objectid))).toEqual([1, 2, 3, 4, 5]);
+    const second = await listFeatures("populated_places", { limit: 5, after: first.nextAfter });
+    expect(second.rows.map((r) => Number(r.objectid))).toEqual([6, 7, 8, 9, 10]);
+    const bogus = await listFeatures("populated_places", { limit: 2, after: "1; DROP TABLE x" });
+    expect(bogus.rows.map((r) => Number(r.objectid))).toEqual([1, 2]);
+  });
+
+  it("reads the STAC item, and degrades when it or pgSTAC is missing", async () => {
+    const item = await getStacItem("postgis-geo-world_countries", "system-vectors");
+    expect(item.status).toBe("found");
+    if (item.status === "found") expect(item.item).toMatchObject({ id: "postgis-geo-world_countries", collection: "system-vectors" });
+    expect((await getStacItem("nope", "system-vectors")).status).toBe("missing");
+  });
+});
+
+describe("identifiers", () => {
+  it("accepts plain names only and resolves them against the catalog", async () => {
+    expect(isPlainIdentifier("world_countries")).toBe(true);
+    for (const bad of ["", "1abc", "a-b", "a b", 'a"b', "a;b", "geo.world_countries", "x".repeat(64)]) expect(isPlainIdentifier(bad)).toBe(false);
+    expect(await findGeoTable(readQuery, "world_countries")).toBe("world_countries");
+    expect(await findGeoTable(readQuery, "jobs")).toBeNull(); // app.jobs is not in schema geo
+    expect(qualifiedGeoTable("Odd\"Name")).toBe('"geo"."Odd""Name"');
+  });
+});
