@@ -9,7 +9,7 @@
  * 3. Per zoom (z4, z8, z12): median and p95 through HTTP and of the same SQL run directly,
  *    and their ratio; tiles/s with 8 concurrent HTTP clients; bytes of a z8 tile against the
  *    GeoJSON of the same features; time of the orphan report over 1,000 geo tables.
- * Env: BENCH_DB, BENCH_PORT (3299), BENCH_ROWS (1000000), BENCH_REBUILD=1 to regenerate data.
+ * Env: BENCH_DB, BENCH_PORT (3297; refused when something already listens there), BENCH_ROWS (1000000), BENCH_REBUILD=1 to regenerate data.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -20,7 +20,7 @@ import { migrate } from "../lib/db/migrate";
 
 const PGPORT = process.env.PGPORT ?? "54329";
 const DB = process.env.BENCH_DB ?? "geoetl_bench_tiles";
-const PORT = Number(process.env.BENCH_PORT ?? 3299);
+const PORT = Number(process.env.BENCH_PORT ?? 3297);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const DIST = process.env.NEXT_DIST_DIR ?? ".next-bench";
 const TILES_PER_ZOOM = 40;
@@ -123,7 +123,18 @@ const stats = (ms: number[]) => {
   return { median: q(0.5), p95: q(0.95) };
 };
 
+async function portInUse(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function startServer(): Promise<ChildProcess> {
+  // Never talk to (or fight with) somebody else's server on the same port.
+  if (await portInUse(PORT)) throw new Error(`port ${PORT} is already in use: set BENCH_PORT to a free port`);
   if (!existsSync(path.join(DIST, "BUILD_ID"))) {
     log(`no production build in ${DIST}: building (NEXT_DIST_DIR=${DIST})`);
     execFileSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_DIST_DIR: DIST } });
