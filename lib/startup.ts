@@ -1,4 +1,5 @@
 import { ConfigError, getConfig } from "./config";
+import { startOrphanSchedule } from "./orphans/schedule";
 
 /**
  * Server start-up. A bad environment stops the server here with one line per bad variable,
@@ -13,3 +14,6 @@ try {
   }
   throw err;
 }
+
+// The orphan check runs inside the server on a schedule (advisory-locked: once across instances).
+startOrphanSchedule();

@@ -7,7 +7,7 @@ import { createDatabaseFromTemplate, dropDatabase, urlFor } from "./cluster";
  * at it (admin = postgres, reader = geoetl_reader, like the demo). `db.client` is an admin
  * connection for arranging and asserting.
  */
-export function useTestDatabase(prefix = "t") {
+export function testDatabase(prefix = "t") {
   const ctx = { name: "", client: undefined as unknown as Client };
   beforeAll(async () => {
     ctx.name = await createDatabaseFromTemplate(`geoetl_test_${prefix}`);

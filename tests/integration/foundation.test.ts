@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { Client } from "pg";
 import { migrate } from "@/lib/db/migrate";
 import { urlFor } from "../helpers/cluster";
-import { useTestDatabase } from "../helpers/db";
+import { testDatabase } from "../helpers/db";
 
-const db = useTestDatabase("found");
+const db = testDatabase("found");
 
 describe("schema from sql/", () => {
   it("creates the five schemas, the extensions and app.jobs/app.tasks as in the seed", async () => {

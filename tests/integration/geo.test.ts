@@ -4,7 +4,7 @@ import { findGeoTable, isPlainIdentifier, qualifiedGeoTable } from "@/lib/db/ide
 import { readQuery } from "@/lib/db/pool";
 import { getStacItem } from "@/lib/db/stac";
 // Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
-import { useTestDatabase as testDatabase } from "../helpers/db";
+import { testDatabase } from "../helpers/db";
 
 const db = testDatabase("geometa");
 

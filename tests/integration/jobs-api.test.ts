@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { useTestDatabase as testDatabase } from "../helpers/db";
+import { testDatabase } from "../helpers/db";
 import { sealLocalToken } from "@/lib/auth/local-token";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { useTestDatabase as testDatabase } from "../helpers/db";
+import { testDatabase } from "../helpers/db";
 import { AppError } from "@/lib/api/errors";
 import { countOrEstimate } from "@/lib/db/estimate";
 import { countJobs, getJob, jobFilterFromParams, listJobs, listJobTypes, type JobFilter } from "@/lib/db/jobs";

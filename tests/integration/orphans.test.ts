@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { readerPool } from "@/lib/db/pool";
 import { latestOrphanReport, logOrphanReport, orphanReport, runOrphanCheck } from "@/lib/db/orphans";
 // Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
-import { useTestDatabase as testDatabase } from "../helpers/db";
+import { testDatabase } from "../helpers/db";
 
 const db = testDatabase("geoorph");
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { useTestDatabase as testDatabase } from "../helpers/db";
+import { testDatabase } from "../helpers/db";
 import { countStuckTasks } from "@/lib/db/overview";
 import { countTasks, listJobTasks, listTasks, listTaskTypes } from "@/lib/db/tasks";
 

@@ -5,7 +5,7 @@ import type { Feature, Geometry } from "geojson";
 import { AppError } from "@/lib/api/errors";
 import { getTile, tileLayerFor, TILE_EXTENT } from "@/lib/db/tiles";
 // Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
-import { useTestDatabase as testDatabase } from "../helpers/db";
+import { testDatabase } from "../helpers/db";
 
 const db = testDatabase("geotiles");
 

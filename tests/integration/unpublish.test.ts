@@ -3,7 +3,7 @@ import { AppError } from "@/lib/api/errors";
 import { listAudit } from "@/lib/db/audit";
 import { auditDeniedUnpublish, unpublishPreview, unpublishTable } from "@/lib/db/unpublish";
 // Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
-import { useTestDatabase as testDatabase } from "../helpers/db";
+import { testDatabase } from "../helpers/db";
 
 const db = testDatabase("geounpub");
 const admin = { id: "local:ada", name: "Ada Admin", role: "admin" as const };
