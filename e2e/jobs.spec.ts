@@ -2,8 +2,41 @@ import { expect, test } from "@playwright/test";
 import { apiToken, e2eDb, signIn } from "./helpers";
 
 test.describe("jobs", () => {
+  let consoleErrors: string[] = [];
   test.beforeEach(async ({ page }) => {
+    consoleErrors = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" && /hydrat/i.test(m.text())) consoleErrors.push(m.text());
+    });
+    page.on("pageerror", (e) => consoleErrors.push(e.message));
     await signIn(page, "reader");
+  });
+  test.afterEach(() => {
+    expect(consoleErrors, "no hydration or page errors").toEqual([]);
+  });
+
+  test("the overview shows counts, the hourly chart, failures, stuck tasks and pgSTAC", async ({ page }) => {
+    const db = await e2eDb();
+    const { rows } = await db.query(
+      `SELECT (SELECT count(*) FROM app.jobs)::int AS jobs,
+              (SELECT count(*) FROM app.tasks WHERE status = 'processing' AND coalesce(heartbeat, updated_at) < now() - interval '10 minutes')::int AS stuck`,
+    );
+    await db.end();
+    await page.goto("/");
+    await expect(page.getByTestId("total-jobs")).toHaveText(rows[0].jobs.toLocaleString("en-US"));
+    await expect(page.getByTestId("stuck-count")).toHaveText(String(rows[0].stuck));
+    await expect(page.getByTestId("pgstac-version")).toContainText("0.9.8");
+    await expect(page.getByTestId("jobs-chart")).toBeVisible();
+    await expect(page.getByTestId("latest-failures").locator("li")).toHaveCount(8);
+    await page.getByRole("link", { name: "7 d" }).click();
+    await expect(page).toHaveURL(/range=7d/);
+    await expect(page.getByTestId("jobs-chart")).toHaveAttribute("aria-label", /last 7 days/);
+    await page.getByRole("link", { name: "See stuck tasks" }).click();
+    await expect(page).toHaveURL(/\/tasks\?stuck=true/);
+    const stuckRows = page.locator("tr[data-stuck=true]");
+    await expect(stuckRows).toHaveCount(Math.min(rows[0].stuck, 50));
+    await stuckRows.first().getByRole("link").click();
+    await expect(page).toHaveURL(/\/jobs\/[0-9a-f]+/);
   });
 
   test("a /jobs?status=failed link reproduces the view; paging forward and Back keep the URL", async ({ page }) => {

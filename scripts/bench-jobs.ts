@@ -176,6 +176,8 @@ async function startServer(distDir: string, env: NodeJS.ProcessEnv): Promise<Chi
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stderr?.on("data", (d) => process.stderr.write(`[next] ${d}`));
+  child.stdout?.on("data", (d) => process.stderr.write(`[next] ${d}`));
+  child.on("exit", (code, signal) => log(`next start exited (code ${code}, signal ${signal})`));
   for (let i = 0; i < 120; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${HTTP_PORT}/api/health`);
@@ -233,9 +235,10 @@ async function main() {
   // Record the SQL each app call sends, to replay it raw.
   const reader = pools().reader;
   let recorded: Array<[string, unknown[]]> = [];
+  let recording = false;
   const origQuery = reader.query.bind(reader) as (...a: unknown[]) => Promise<unknown>;
   (reader as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = (text: unknown, values?: unknown) => {
-    recorded.push([String(text), (values as unknown[]) ?? []]);
+    if (recording) recorded.push([String(text), (values as unknown[]) ?? []]);
     return origQuery(text, values);
   };
   const raw = new Client({ connectionString: url("geoetl_reader") });
@@ -300,8 +303,10 @@ async function main() {
   try {
     for (const c of cases) {
       recorded = [];
+      recording = true;
       await c.app();
-      const statements = recorded;
+      recording = false;
+      const statements = [...recorded];
       const app = await time(c.app);
       const rawT = await time(async () => {
         for (const [text, values] of statements) await raw.query(text, values);

@@ -73,8 +73,8 @@ export default async function TasksPage({ searchParams }: { searchParams: SP }) 
         </label>
         <label className="flex flex-col gap-1 text-sm">
           Page size
-          <select name="limit" defaultValue={String(PAGE_SIZES.includes(p.limit as 25) ? p.limit : 50)} className={input}>
-            {[...PAGE_SIZES, 50].filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b).map((n) => (
+          <select name="limit" defaultValue={String((PAGE_SIZES as readonly number[]).includes(p.limit) ? p.limit : 50)} className={input}>
+            {PAGE_SIZES.map((n) => (
               <option key={n} value={n}>{n}</option>
             ))}
           </select>
