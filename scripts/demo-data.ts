@@ -82,12 +82,20 @@ export function demoCountries(): CountryRow[] {
 }
 
 // Loaded once per transaction, before the geo step. Polygons become valid MultiPolygons in 4326.
+// world-atlas rings that cross the antimeridian (Russia, Fiji) jump from +180 to -180, a stripe
+// across a flat map: shift those to 0..360 and cut them back at 180. Antarctica spans every
+// longitude on purpose and is left alone.
 const LOAD_COUNTRIES_SQL = `
 CREATE TEMP TABLE demo_countries ON COMMIT DROP AS
-SELECT e.ord::int AS ord, e.f->>'iso_n3' AS iso_n3, e.f->>'name' AS name, e.f->>'continent' AS continent,
+WITH raw AS (
+  SELECT e.ord::int AS ord, e.f, ST_SetSRID(ST_GeomFromGeoJSON(e.f->'geometry'), 4326) AS g
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(f, ord)
+)
+SELECT ord, f->>'iso_n3' AS iso_n3, f->>'name' AS name, f->>'continent' AS continent,
        ST_Multi(ST_CollectionExtract(ST_MakeValid(
-           ST_SetSRID(ST_GeomFromGeoJSON(e.f->'geometry'), 4326)), 3))::geometry(MultiPolygon, 4326) AS geom
-FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(f, ord)`;
+           CASE WHEN ST_XMax(g) - ST_XMin(g) > 180 AND ST_YMin(g) > -60
+                THEN ST_WrapX(ST_ShiftLongitude(g), 180, -360) ELSE g END), 3))::geometry(MultiPolygon, 4326) AS geom
+FROM raw`;
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
