@@ -2,6 +2,7 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/jobs/status-badge";
 import { formatDuration, shortId } from "@/components/ui/format";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { errorHeadline } from "@/lib/db/jobs-params";
 import type { TaskSummary } from "@/lib/db/tasks";
 
 /**
@@ -61,7 +62,7 @@ export function TaskTable({ tasks, showJob, stuckMinutes }: { tasks: TaskSummary
                 {t.error_message ? (
                   <details className="group">
                     <summary className="cursor-pointer text-red-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-red-300">
-                      {t.error_message.split(/\r?\n/)[0].slice(0, 120)}
+                      {errorHeadline(t.error_message, 120)}
                     </summary>
                     <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-slate-100 p-2 font-mono text-xs text-slate-800 dark:bg-slate-950 dark:text-slate-200" data-testid="task-error">
                       {t.error_message}

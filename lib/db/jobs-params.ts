@@ -142,3 +142,15 @@ export function toQueryString(params: Record<string, string | number | boolean |
   const s = sp.toString();
   return s ? `?${s}` : "";
 }
+
+/**
+ * The one line of an error worth showing in a list: the first non-empty line, except for a
+ * Python traceback, where the last line (the exception) says what went wrong.
+ */
+export function errorHeadline(s: string | null | undefined, max = 300): string | null {
+  if (!s) return null;
+  const lines = s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (lines.length === 0) return null;
+  const line = /^Traceback \(most recent call last\)/.test(lines[0]) && lines.length > 1 ? lines[lines.length - 1] : lines[0];
+  return line.slice(0, max);
+}

@@ -2,7 +2,7 @@ import "server-only";
 import { getConfig } from "../config";
 import { decodeCursor, encodeCursor, tsKeySql } from "./cursor";
 import { countOrEstimate, type CountResult } from "./estimate";
-import type { JobListParams, JobStatus, TaskStatus } from "./jobs-params";
+import { errorHeadline, type JobListParams, type JobStatus, type TaskStatus } from "./jobs-params";
 import { readQuery } from "./pool";
 
 /**
@@ -82,11 +82,7 @@ interface SummaryRow {
   sort_key: string | null;
 }
 
-export function firstLine(s: string | null | undefined): string | null {
-  if (!s) return null;
-  const line = s.split(/\r?\n/).find((l) => l.trim() !== "");
-  return line ? line.trim().slice(0, 300) : null;
-}
+export const firstLine = (s: string | null | undefined): string | null => errorHeadline(s);
 
 function toSummary(r: SummaryRow): JobSummary {
   const finished = FINISHED.includes(r.status);

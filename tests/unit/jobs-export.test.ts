@@ -59,3 +59,12 @@ describe("format", () => {
     expect(formatDuration(null)).toBe("—");
   });
 });
+
+describe("errorHeadline", () => {
+  it("takes the first line, or the exception line of a Python traceback", async () => {
+    const { errorHeadline } = await import("@/lib/db/jobs-params");
+    expect(errorHeadline("\n  Timeout after 600s\n  at x")).toBe("Timeout after 600s");
+    expect(errorHeadline('Traceback (most recent call last):\n  File "a.py", line 1\nValueError: bad resolution')).toBe("ValueError: bad resolution");
+    expect(errorHeadline("   ")).toBeNull();
+  });
+});
