@@ -3,19 +3,10 @@ import { useActionState, useState } from "react";
 import { unpublishAction } from "@/app/(console)/geo/actions";
 import { initialActionState } from "@/lib/actions/state";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+// Type only (erased at build): the plain data the server computed, exactly what will be removed.
+import type { UnpublishPreview } from "@/lib/db/unpublish";
 
-/** Plain data the server computed: exactly what unpublish will remove. */
-export interface UnpublishImpact {
-  table_name: string;
-  table_exists: boolean;
-  row_count: number | null;
-  size_pretty: string | null;
-  metadata_row: boolean;
-  stac_item_id: string | null;
-  stac_collection_id: string | null;
-}
-
-export function UnpublishButton({ impact, returnTo = "/geo", compact = false }: { impact: UnpublishImpact; returnTo?: "/geo" | "/orphans"; compact?: boolean }) {
+export function UnpublishButton({ impact, returnTo = "/geo", compact = false }: { impact: UnpublishPreview; returnTo?: "/geo" | "/orphans"; compact?: boolean }) {
   const [open, setOpen] = useState(false);
   const [state, action, pending] = useActionState(unpublishAction, initialActionState);
   return (

@@ -30,6 +30,11 @@ export interface AuditRow {
   warnings: string[];
 }
 
+/** Who, as the audit log names them: "Name (id)" and the role they acted with. */
+export function auditActor(u: { id: string; name?: string; role: string }): { actor: string; role: string } {
+  return { actor: u.name && u.name !== u.id ? `${u.name} (${u.id})` : u.id, role: u.role };
+}
+
 const INSERT = `INSERT INTO console.audit_log (actor, actor_role, action, target, outcome, details, warnings)
                 VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING id::text`;
 

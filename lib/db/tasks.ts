@@ -3,6 +3,7 @@ import { getConfig } from "../config";
 import { decodeCursor, encodeCursor, tsKeySql } from "./cursor";
 import { countOrEstimate, type CountResult } from "./estimate";
 import type { TaskStatus } from "./jobs-params";
+import { distinctValues } from "./distinct";
 import { readQuery } from "./pool";
 
 /**
@@ -197,13 +198,4 @@ function paginate(
 }
 
 /** Distinct task types for the filter menu (loose index scan on idx_tasks_type_created). */
-export async function listTaskTypes(): Promise<string[]> {
-  const rows = await readQuery<{ task_type: string }>(
-    `WITH RECURSIVE t AS (
-       (SELECT task_type FROM app.tasks ORDER BY task_type LIMIT 1)
-       UNION ALL
-       SELECT (SELECT task_type FROM app.tasks WHERE task_type > t.task_type ORDER BY task_type LIMIT 1) FROM t WHERE t.task_type IS NOT NULL
-     ) SELECT task_type FROM t WHERE task_type IS NOT NULL LIMIT 500`,
-  );
-  return rows.map((r) => r.task_type);
-}
+export const listTaskTypes = (): Promise<string[]> => distinctValues("app.tasks", "task_type");

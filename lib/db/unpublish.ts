@@ -3,7 +3,7 @@ import type { PoolClient } from "pg";
 import { AppError } from "../api/errors";
 import { getCurrentUser, requireRole } from "../auth/guard";
 import type { User } from "../auth/permissions";
-import { tryWriteAudit, writeAudit } from "./audit";
+import { auditActor, tryWriteAudit, writeAudit } from "./audit";
 import { findGeoTable, isPlainIdentifier, qualifiedGeoTable } from "./identifiers";
 import { exactRowCount, getMetadata, tableStats } from "./geo";
 import { readQuery, withAdminTransaction } from "./pool";
@@ -33,7 +33,6 @@ export interface UnpublishResult {
 }
 
 type Actor = Pick<User, "id" | "name" | "role">;
-const actorOf = (u: Actor) => ({ actor: u.name && u.name !== u.id ? `${u.name} (${u.id})` : u.id, role: u.role });
 
 interface MetadataRow {
   stac_item_id: string | null;
@@ -47,7 +46,7 @@ async function pgstacPresent(client: PoolClient): Promise<boolean> {
 
 /** Deletes the layer. The caller has checked the admin role; input errors are AppError 400. */
 export async function unpublishTable(tableName: string, user: Actor): Promise<UnpublishResult> {
-  const audit = { ...actorOf(user), action: UNPUBLISH_ACTION, target: tableName };
+  const audit = { ...auditActor(user), action: UNPUBLISH_ACTION, target: tableName };
   if (!isPlainIdentifier(tableName)) {
     await tryWriteAudit({ ...audit, outcome: "failure", details: { error: "not a plain table name" } });
     throw new AppError("bad_request", "Invalid table_name: expected a plain table name (letters, digits, underscore)", { parameter: "table_name" });
@@ -121,7 +120,7 @@ export async function unpublishTable(tableName: string, user: Actor): Promise<Un
 /** Records a refused attempt (wrong role or not signed in). */
 export async function auditDeniedUnpublish(tableName: string | null, user: Actor | null, reason: string): Promise<void> {
   await tryWriteAudit({
-    ...(user ? actorOf(user) : { actor: "anonymous", role: "none" }),
+    ...(user ? auditActor(user) : { actor: "anonymous", role: "none" }),
     action: UNPUBLISH_ACTION,
     target: tableName,
     outcome: "denied",

@@ -3,7 +3,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { actionError, type ActionState } from "@/lib/actions/state";
-import { tryWriteAudit } from "@/lib/db/audit";
+import { auditActor, tryWriteAudit } from "@/lib/db/audit";
 import { requireUnpublisher, unpublishTable, UNPUBLISH_ACTION } from "@/lib/db/unpublish";
 
 const Form = z.object({
@@ -21,7 +21,7 @@ export async function unpublishAction(_prev: ActionState, form: FormData): Promi
     const parsed = Form.safeParse(Object.fromEntries(form));
     if (!parsed.success || parsed.data.confirmation !== parsed.data.table_name) {
       const message = parsed.success ? "Type the table name exactly to confirm." : (parsed.error.issues[0]?.message ?? "Invalid request");
-      await tryWriteAudit({ actor: `${user.name} (${user.id})`, role: user.role, action: UNPUBLISH_ACTION, target: typeof raw === "string" ? raw : null, outcome: "failure", details: { error: message } });
+      await tryWriteAudit({ ...auditActor(user), action: UNPUBLISH_ACTION, target: typeof raw === "string" ? raw : null, outcome: "failure", details: { error: message } });
       return { ok: false, message, fieldErrors: { confirmation: message } };
     }
     const result = await unpublishTable(parsed.data.table_name, user);

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiRoute, parseSearchParams } from "@/lib/api/respond";
-import { tryWriteAudit } from "@/lib/db/audit";
+import { auditActor, tryWriteAudit } from "@/lib/db/audit";
 import { requireUnpublisher, unpublishTable, UNPUBLISH_ACTION } from "@/lib/db/unpublish";
 
 export const dynamic = "force-dynamic";
@@ -22,7 +22,7 @@ export const POST = apiRoute(async (req) => {
   try {
     q = parseSearchParams(req, Query);
   } catch (err) {
-    await tryWriteAudit({ actor: user.name ? `${user.name} (${user.id})` : user.id, role: user.role, action: UNPUBLISH_ACTION, target: rawName, outcome: "failure", details: { error: (err as Error).message } });
+    await tryWriteAudit({ ...auditActor(user), action: UNPUBLISH_ACTION, target: rawName, outcome: "failure", details: { error: (err as Error).message } });
     throw err;
   }
   const result = await unpublishTable(q.table_name, user);
