@@ -65,7 +65,8 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
       const offline: StyleSpecification = {
         version: 8,
         sources: {},
-        layers: [{ id: "background", type: "background", paint: { "background-color": "#e2e8f0" } }],
+        // Follows the page theme at load (slate-200 / slate-800).
+        layers: [{ id: "background", type: "background", paint: { "background-color": document.documentElement.classList.contains("dark") ? "#1e293b" : "#e2e8f0" } }],
       };
       const m = new maplibregl.Map({
         container: container.current,
