@@ -14,8 +14,15 @@ npx tsc --noEmit
 
 echo "== unit + integration (vitest)"
 bash scripts/db.sh start
-npx vitest run
+npx vitest run --reporter=default --reporter=json --outputFile.json=.data/vitest-results.json
 
 echo "== e2e (playwright, production build)"
 npx next build
-npx playwright test
+PLAYWRIGHT_JSON_OUTPUT_FILE=.data/playwright-results.json npx playwright test --reporter=list,json
+
+# One closing line over both runners.
+node -e '
+const v = require("./.data/vitest-results.json"), p = require("./.data/playwright-results.json").stats;
+const passed = v.numPassedTests + p.expected + p.flaky, failed = v.numFailedTests + p.unexpected;
+console.log(`${passed} passed, ${failed} failed` + (v.numPendingTests + p.skipped ? `, ${v.numPendingTests + p.skipped} skipped` : ""));
+'
