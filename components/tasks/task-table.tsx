@@ -58,7 +58,7 @@ export function TaskTable({ tasks, showJob, stuckMinutes }: { tasks: TaskSummary
                 )}
               </td>
               <td className="px-3 py-1.5"><RelativeTime iso={t.updated_at} /></td>
-              <td className="max-w-xl px-3 py-1.5">
+              <td className="max-w-md px-3 py-1.5 [overflow-wrap:anywhere]">
                 {t.error_message ? (
                   <details className="group">
                     <summary className="cursor-pointer text-red-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-red-300">
