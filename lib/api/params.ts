@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * Building blocks for request parameters, shared by every route, page and action so the same
+ * input is refused the same way everywhere (a 400 naming the parameter, never a 500).
+ */
+
+// PostgreSQL text cannot hold NUL, and no identifier, id or search term needs control characters.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** Free text (a search term, a type name, an id): trimmed, bounded, no control characters. */
+export const safeText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `expected at most ${max} characters` })
+    .refine((v) => !CONTROL_CHARS.test(v), { message: "must not contain control characters" });
+
+/** True when a value could be passed to PostgreSQL as text at all (path ids and the like). */
+export const isSafeText = (v: string, max: number): boolean => v.length <= max && !CONTROL_CHARS.test(v);
+
+/** A boolean query parameter: true/false, also 1/0 and yes/no, so every route reads them alike. */
+export const boolParam = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: 'expected "true" or "false"' })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+// Strict ISO-8601 in UTC or with an offset: Date.parse alone accepts "1" (year 2001) and
+// normalises "2026-02-30", which PostgreSQL then rejects.
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** A real calendar timestamp in ISO-8601 form, as PostgreSQL will accept it. */
+export function isIsoTimestamp(v: string): boolean {
+  const m = ISO_TIMESTAMP.exec(v);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(Date.UTC(year, month - 1, day));
+  const validDate = d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+  const validTime = (m[4] === undefined || Number(m[4]) < 24) && (m[5] === undefined || Number(m[5]) < 60) && (m[6] === undefined || Number(m[6]) < 60);
+  return validDate && validTime && !Number.isNaN(Date.parse(v.replace(" ", "T")));
+}
+
+const INT64_MAX = BigInt("9223372036854775807");
+
+/** A decimal string that fits PostgreSQL's bigint. */
+export function isInt64(v: string): boolean {
+  if (!/^-?\d{1,19}$/.test(v)) return false;
+  const n = BigInt(v);
+  return n <= INT64_MAX && n >= -INT64_MAX - BigInt(1);
+}
