@@ -1,10 +1,20 @@
 import { expect, test } from "@playwright/test";
 import { apiToken, signIn } from "./helpers";
 
-test("anonymous visitors are sent to the sign-in page", async ({ page }) => {
-  await page.goto("/jobs");
-  await expect(page).toHaveURL(/\/signin$/);
-  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+test("anonymous visitors are sent to the sign-in page, and back to where they were going after it", async ({ page }) => {
+  await page.goto("/jobs?status=failed");
+  await expect(page).toHaveURL(/\/signin\?next=%2Fjobs%3Fstatus%3Dfailed$/);
+  await page.getByLabel("Name").fill("Ada Admin");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/jobs\?status=failed$/);
+  await expect(page.getByTestId("user-role")).toHaveText("admin");
+});
+
+test("a crafted next= cannot send a signed-in user to another site", async ({ page }) => {
+  await page.goto(`/signin?next=${encodeURIComponent("/\\evil.example")}`);
+  await page.getByLabel("Name").fill("Ada Admin");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
 });
 
 test("an admin signs in and sees the shell with every section", async ({ page }) => {

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 
@@ -10,15 +11,16 @@ import { z } from "zod";
 const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
 export type SslMode = (typeof SSL_MODES)[number];
 
-const intVar = (what: string, def: number, min = 0) =>
+const intVar = (what: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v === "") return def;
       const n = Number(v);
-      if (!Number.isInteger(n) || n < min) {
-        ctx.addIssue({ code: "custom", message: `expected ${what} (an integer >= ${min}), got "${v}"` });
+      if (!Number.isInteger(n) || n < min || n > max) {
+        const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `${min}..${max}`;
+        ctx.addIssue({ code: "custom", message: `expected ${what} (an integer ${range}), got "${v}"` });
         return z.NEVER;
       }
       return n;
@@ -67,7 +69,8 @@ const EnvSchema = z.object({
   LOCAL_AUTH_SECRET: z.string().min(32, { message: "expected at least 32 characters" }).optional(),
   ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD: z.enum(["0", "1"]).default("0"),
   STUCK_TASK_MINUTES: intVar("minutes", 10, 1),
-  ORPHAN_CHECK_INTERVAL_HOURS: intVar("hours (0 turns the check off)", 6, 0),
+  // Bounded: Node timers overflow past 2^31 ms (~596 h) and would then fire every millisecond.
+  ORPHAN_CHECK_INTERVAL_HOURS: intVar("hours (0 turns the check off)", 6, 0, 500),
   BASEMAP_STYLE_URL: z.string().url({ message: "expected a URL of a MapLibre style JSON" }).optional(),
 });
 
@@ -204,11 +207,6 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   const poolMax = env.DB_POOL_MAX || Math.max(1, Math.floor(budget / 2));
 
   const production = env.NODE_ENV === "production";
-  let sessionSecret = env.SESSION_SECRET;
-  if (!sessionSecret) {
-    if (production && env.AUTH_MODE === "entra") problems.push("SESSION_SECRET: required in production (32+ random characters)");
-    sessionSecret = env.LOCAL_AUTH_SECRET ?? "geoetl-local-development-session-secret-not-for-production";
-  }
 
   // Local sign-in and local bearer tokens: development only, on a loopback database only.
   let refusal: string | undefined;
@@ -218,6 +216,16 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   else if (!(LOOPBACK.has(admin.host) || admin.host.startsWith("/"))) refusal = "the database is not on this machine";
   if (env.AUTH_MODE === "local" && refusal && refusal !== "AUTH_MODE is not local" && production) {
     problems.push(`AUTH_MODE: local sign-in is refused because ${refusal}; set AUTH_MODE=entra`);
+  }
+
+  // The session key. A well-known development key only where local sign-in is allowed anyway;
+  // anywhere else a random per-process key, so nobody can forge a cookie with a public secret.
+  let sessionSecret = env.SESSION_SECRET;
+  if (!sessionSecret) {
+    if (production && env.AUTH_MODE === "entra") problems.push("SESSION_SECRET: required in production (32+ random characters)");
+    sessionSecret = !refusal
+      ? (env.LOCAL_AUTH_SECRET ?? "geoetl-local-development-session-secret-not-for-production")
+      : randomBytes(32).toString("hex");
   }
 
   if (problems.length) throw new ConfigError(problems);

@@ -2,6 +2,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { ActionState } from "@/lib/actions/state";
+import { safeNextPath } from "@/lib/auth/next-path";
 import { getSession } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
 
@@ -25,8 +26,7 @@ export async function localSignIn(_prev: ActionState, form: FormData): Promise<A
   const session = await getSession();
   session.user = { id: `local:${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`, name, role };
   await session.save();
-  // Only same-site paths: never an open redirect.
-  redirect(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+  redirect(safeNextPath(next));
 }
 
 export async function signOut(): Promise<void> {

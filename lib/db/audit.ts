@@ -44,16 +44,25 @@ const INSERT = `INSERT INTO console.audit_log (actor, actor_role, action, target
  */
 export async function writeAudit(entry: AuditEntry, client?: ClientBase): Promise<string> {
   const params = [
-    entry.actor,
-    entry.role,
-    entry.action,
-    entry.target ?? null,
+    auditText(entry.actor, 256),
+    auditText(entry.role, 32),
+    auditText(entry.action, 64),
+    entry.target == null ? null : auditText(entry.target, 256),
     entry.outcome,
-    JSON.stringify(entry.details ?? {}),
-    JSON.stringify(entry.warnings ?? []),
+    JSON.stringify(entry.details ?? {}, (_k, v) => (typeof v === "string" ? auditText(v, 2000) : v)),
+    JSON.stringify((entry.warnings ?? []).map((w) => auditText(w, 2000))),
   ];
   const res = await (client ?? adminPool()).query<{ id: string }>(INSERT, params);
   return res.rows[0].id;
+}
+
+/**
+ * Whatever a caller sent must still be recordable: PostgreSQL text and jsonb refuse NUL, so
+ * NULs become U+FFFD, and long values are cut. An attempt is never left unaudited for its input.
+ */
+export function auditText(v: string, max: number): string {
+  const clean = v.replace(/\u0000/g, "\ufffd");
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
 /** Like writeAudit, but never throws: for the denied/failure paths where the original error must win. */

@@ -4,14 +4,19 @@ import { readerPool } from "./pool";
 
 export type DatabaseState = { ok: true; latencyMs: number } | { ok: false; reason: string };
 
-/** One cheap round trip on the reader pool; never throws. */
+/**
+ * One cheap round trip on the reader pool; never throws. The reason is a fixed phrase (plus the
+ * SQLSTATE): the raw driver message, which can name hosts and roles, goes to the server log only.
+ */
 export async function checkDatabase(): Promise<DatabaseState> {
   const started = performance.now();
   try {
     await readerPool().query("SELECT 1");
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
-    const reason = isDatabaseUnavailable(err) ? "cannot connect" : (err as Error).message;
+    const e = err as { code?: string; message?: string };
+    console.error(JSON.stringify({ level: "error", msg: "database check failed", code: e.code, error: e.message }));
+    const reason = isDatabaseUnavailable(err) ? "cannot connect" : `the check query failed${e.code ? ` (SQLSTATE ${e.code})` : ""}`;
     return { ok: false, reason };
   }
 }

@@ -88,4 +88,19 @@ describe("parseConfig", () => {
     expect(errorLines({ NODE_ENV: "production", DATABASE_URL: "postgresql://u:p@db.example.com/g", ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD: "1" })[0]).toMatch(/not on this machine/);
     expect(parseConfig({ DATABASE_URL: "postgresql://u:p@db.example.com/g" }).localAuth).toMatchObject({ enabled: false });
   });
+
+  it("bounds the orphan check interval (Node timers overflow past ~596 h)", () => {
+    expect(errorLines({ DATABASE_URL: "postgresql://u@127.0.0.1/g", ORPHAN_CHECK_INTERVAL_HOURS: "720" })[0]).toMatch(/^ORPHAN_CHECK_INTERVAL_HOURS: expected .*0\.\.500/);
+    expect(parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g", ORPHAN_CHECK_INTERVAL_HOURS: "0" }).orphanCheckIntervalHours).toBe(0);
+  });
+
+  it("uses the well-known development session key only where local sign-in is allowed", () => {
+    const local = parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g" });
+    expect(local.sessionSecret).toMatch(/^geoetl-local-development/);
+    const remote = parseConfig({ DATABASE_URL: "postgresql://u:p@db.example.com/g" });
+    expect(remote.localAuth.enabled).toBe(false);
+    expect(remote.sessionSecret).not.toMatch(/geoetl-local-development/);
+    expect(remote.sessionSecret).toHaveLength(64);
+    expect(parseConfig({ DATABASE_URL: "postgresql://u:p@db.example.com/g" }).sessionSecret).not.toBe(remote.sessionSecret);
+  });
 });
