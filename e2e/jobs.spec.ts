@@ -96,6 +96,14 @@ test.describe("jobs", () => {
     await expect(page.getByTestId("job-not-found")).toBeVisible();
   });
 
+  test("a job id PostgreSQL cannot hold (a NUL byte) is a 404 page, not the error page", async ({ page }) => {
+    for (const path of ["/jobs/%00", "/jobs/abc%00def", "/jobs/%01"]) {
+      const res = await page.goto(path);
+      expect(res?.status(), path).toBe(404);
+      await expect(page.getByTestId("job-not-found")).toBeVisible();
+    }
+  });
+
   test("live refresh shows a status change made in the database, and is remembered", async ({ page }) => {
     await page.goto("/jobs");
     const firstRow = page.locator("tbody tr[data-job-id]").first();

@@ -1,7 +1,8 @@
 /** Small, pure formatting helpers shared by server and client components. */
 
-/** "about 1.2M" style for estimates, exact numbers with separators otherwise. */
-export function formatCount(n: number, exact = true): string {
+/** "about 1.2M" style for estimates, exact numbers with separators otherwise; no number → "—". */
+export function formatCount(n: number | null | undefined, exact = true): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
   if (exact) return n.toLocaleString("en-US");
   return `about ${compact(n)}`;
 }
@@ -43,6 +44,14 @@ export function formatExact(iso: string | null | undefined): string {
   return new Date(iso).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
 }
 
-export function shortId(id: string, len = 10): string {
+/** An ISO timestamp to the minute, as tables show it: "2026-01-31 12:00 UTC"; none → "—". */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  return iso.replace("T", " ").replace(/\.\d+Z$/, "Z").replace(/:\d\dZ$/, " UTC");
+}
+
+/** The first `len` characters of a long id and "…" (kept whole when only one character longer); none → "—". */
+export function shortId(id: string | null | undefined, len = 10): string {
+  if (!id) return "—";
   return id.length > len + 1 ? `${id.slice(0, len)}…` : id;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { AppError } from "../api/errors";
+import { isIsoTimestamp, isSafeText } from "../api/params";
 
 /**
  * Opaque keyset cursors. A cursor names the last (or first) row of a page by its sort key and
@@ -42,9 +43,12 @@ export function decodeCursor(token: string, expectedSort: string, keyKind: "time
     });
   }
   const key = parsed.k[0];
-  const badKey = keyKind === "timestamp" ? key !== null && Number.isNaN(Date.parse(key)) : key === null || !/^\d{1,9}$/.test(key);
-  if (badKey) throw new AppError("bad_request", "Invalid cursor: its position is not valid for this list.", { parameter: "cursor" });
-  return { direction: parsed.d === "n" ? "next" : "prev", sort: parsed.s, key, id: String(parsed.k[1]) };
+  const id = String(parsed.k[1]);
+  // Checked as strictly as PostgreSQL will read them ($k::timestamptz, text without NUL), so a
+  // forged position is a 400 here rather than a 500 from the query.
+  const badKey = keyKind === "timestamp" ? key !== null && !isIsoTimestamp(key) : key === null || !/^\d{1,9}$/.test(key);
+  if (badKey || !isSafeText(id, 128)) throw new AppError("bad_request", "Invalid cursor: its position is not valid for this list.", { parameter: "cursor" });
+  return { direction: parsed.d === "n" ? "next" : "prev", sort: parsed.s, key, id };
 }
 
 /** SQL text of a timestamptz as an exact, parseable UTC string (microseconds kept). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boolParam, isIsoTimestamp, safeText } from "../api/params";
 
 /**
  * The job and task filters, shared by the pages (URL search params), the JSON API and the
@@ -58,15 +59,15 @@ const isoDate = z.preprocess(
   emptyToUndefined,
   z
     .string()
-    .refine((s) => !Number.isNaN(Date.parse(s)), { message: "expected a date-time like 2026-01-31T12:00:00Z" })
-    .transform((s) => new Date(s))
+    .trim()
+    // Strict: Date.parse alone reads "1" as the year 2001 and rolls "2026-02-30" into March.
+    .refine(isIsoTimestamp, { message: "expected an ISO date-time like 2026-01-31T12:00:00Z" })
+    .transform((s) => new Date(s.replace(" ", "T")))
     .optional(),
 );
 
-const boolParam = z.preprocess(
-  emptyToUndefined,
-  z.enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" }).transform((v) => v === "true" || v === "1" || v === "yes").optional(),
-);
+/** The shared boolean (true/false, 1/0, yes/no); absent or empty = not given. */
+const optionalBool = z.preprocess(emptyToUndefined, boolParam.optional());
 
 const hoursParam = z.preprocess(
   emptyToUndefined,
@@ -78,7 +79,9 @@ const hoursParam = z.preprocess(
     .optional(),
 );
 
-const typeParam = z.preprocess(emptyToUndefined, z.string().max(100, { message: "expected at most 100 characters" }).optional());
+// Text reaches PostgreSQL as a parameter, which cannot hold NUL: safeText refuses control characters (400).
+const typeParam = z.preprocess(emptyToUndefined, safeText(100).optional());
+const cursorParam = z.preprocess(emptyToUndefined, safeText(512).optional());
 
 export const jobListSchema = z
   .object({
@@ -89,16 +92,14 @@ export const jobListSchema = z
     until: isoDate,
     q: z.preprocess(
       emptyToUndefined,
-      z
-        .string()
-        .trim()
+      safeText(64)
         .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: "expected the start of a job id (letters, digits, - _ . :)" })
         .optional(),
     ),
     sort: z.preprocess(emptyToUndefined, z.enum(["created", "updated"], { message: "expected created or updated" }).optional().default("created")),
     limit: limitParam(100),
-    cursor: z.preprocess(emptyToUndefined, z.string().max(512, { message: "expected a cursor from a previous response" }).optional()),
-    total: boolParam,
+    cursor: cursorParam,
+    total: optionalBool,
   })
   .refine((v) => !(v.since && v.until) || v.since < v.until, { message: "since must be before until", path: ["since"] });
 export type JobListParams = z.infer<typeof jobListSchema>;
@@ -106,10 +107,10 @@ export type JobListParams = z.infer<typeof jobListSchema>;
 export const taskListSchema = z.object({
   status: statusList(TASK_STATUSES),
   task_type: typeParam,
-  job_id: z.preprocess(emptyToUndefined, z.string().max(64, { message: "expected a job id" }).optional()),
-  stuck: boolParam,
+  job_id: z.preprocess(emptyToUndefined, safeText(64).optional()),
+  stuck: optionalBool,
   limit: limitParam(50),
-  cursor: z.preprocess(emptyToUndefined, z.string().max(512, { message: "expected a cursor from a previous response" }).optional()),
+  cursor: cursorParam,
 });
 export type TaskListParams = z.infer<typeof taskListSchema>;
 
@@ -117,7 +118,7 @@ export const jobTasksSchema = z.object({
   stage: z.preprocess(emptyToUndefined, z.string().regex(/^\d{1,4}$/, { message: "expected a stage number" }).transform(Number).optional()),
   status: statusList(TASK_STATUSES),
   limit: limitParam(MAX_LIMIT),
-  cursor: z.preprocess(emptyToUndefined, z.string().max(512, { message: "expected a cursor from a previous response" }).optional()),
+  cursor: cursorParam,
 });
 export type JobTasksParams = z.infer<typeof jobTasksSchema>;
 

@@ -1,9 +1,11 @@
 import "server-only";
 import { getConfig } from "../config";
-import { decodeCursor, encodeCursor, tsKeySql } from "./cursor";
+import { decodeCursor, encodeCursor, tsKeySql, type Cursor } from "./cursor";
 import { countOrEstimate, type CountResult } from "./estimate";
 import { errorHeadline, type JobListParams, type JobStatus, type TaskStatus } from "./jobs-params";
 import { distinctValues } from "./distinct";
+import { keysetPage, SqlParams, timestampKeysetCondition } from "./keyset";
+import { likePrefix } from "./like";
 import { readQuery } from "./pool";
 
 /**
@@ -101,46 +103,25 @@ function toSummary(r: SummaryRow): JobSummary {
   };
 }
 
-class Params {
-  readonly values: unknown[] = [];
-  add(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
-
 /** Filter conditions that do not involve status (status is handled per index, see listJobs). */
-function baseConditions(f: JobFilter, p: Params): string[] {
+function baseConditions(f: JobFilter, p: SqlParams): string[] {
   const c: string[] = [];
   if (f.jobType) c.push(`job_type = ${p.add(f.jobType)}`);
   if (f.since) c.push(`created_at >= ${p.add(f.since)}`);
   if (f.until) c.push(`created_at < ${p.add(f.until)}`);
-  if (f.idPrefix) c.push(`job_id LIKE ${p.add(f.idPrefix.replace(/[\\%_]/g, "\\$&") + "%")}`);
+  if (f.idPrefix) c.push(`job_id LIKE ${p.add(likePrefix(f.idPrefix))}`);
   return c;
 }
 
-/** The keyset condition for "after" (next) or "before" (prev) a row, NULL keys included. */
-function keysetCondition(col: string, idCol: string, direction: "next" | "prev", key: string | null, id: string, p: Params): string {
-  const pid = p.add(id);
-  if (key === null) {
-    // NULL sorts first in DESC order: after a NULL row come the other NULLs with a smaller id, then all non-NULL.
-    return direction === "next" ? `((${col} IS NULL AND ${idCol} < ${pid}) OR ${col} IS NOT NULL)` : `(${col} IS NULL AND ${idCol} > ${pid})`;
-  }
-  const pk = p.add(key);
-  return direction === "next"
-    ? `(${col}, ${idCol}) < (${pk}::timestamptz, ${pid})`
-    : `((${col}, ${idCol}) > (${pk}::timestamptz, ${pid}) OR ${col} IS NULL)`;
-}
-
-export async function listJobs(f: JobFilter): Promise<JobPage> {
+/** Up to `take` rows after (or before) `cursor`, in the direction's order. */
+function fetchJobRows(f: JobFilter, cursor: Cursor | undefined, take: number): Promise<SummaryRow[]> {
   const col = SORT_COLUMN[f.sort];
-  const cursor = f.cursor ? decodeCursor(f.cursor, f.sort) : undefined;
   const direction = cursor?.direction ?? "next";
-  const p = new Params();
+  const p = new SqlParams();
   const conds = baseConditions(f, p);
-  if (cursor) conds.push(keysetCondition(col, "job_id", direction, cursor.key, cursor.id, p));
+  if (cursor) conds.push(timestampKeysetCondition(col, "job_id", direction, cursor.key, cursor.id, p));
   const order = direction === "next" ? `${col} DESC, job_id DESC` : `${col} ASC, job_id ASC`;
-  const take = p.add(f.limit + 1); // one extra row says whether there is another page
+  const lim = p.add(take);
 
   let sql: string;
   if (f.statuses && f.statuses.length > 0) {
@@ -149,34 +130,27 @@ export async function listJobs(f: JobFilter): Promise<JobPage> {
     const statuses = p.add(f.statuses);
     const where = ["status = s.status", ...conds].join(" AND ");
     sql = `SELECT j.* FROM unnest(${statuses}::text[]) AS s(status)
-           CROSS JOIN LATERAL (SELECT ${SUMMARY_COLUMNS(col)} FROM app.jobs WHERE ${where} ORDER BY ${order} LIMIT ${take}) j
-           ORDER BY ${order.replace(/(created_at|updated_at|job_id)/g, "j.$1")} LIMIT ${take}`;
+           CROSS JOIN LATERAL (SELECT ${SUMMARY_COLUMNS(col)} FROM app.jobs WHERE ${where} ORDER BY ${order} LIMIT ${lim}) j
+           ORDER BY ${order.replace(/(created_at|updated_at|job_id)/g, "j.$1")} LIMIT ${lim}`;
   } else {
-    sql = `SELECT ${SUMMARY_COLUMNS(col)} FROM app.jobs ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${take}`;
+    sql = `SELECT ${SUMMARY_COLUMNS(col)} FROM app.jobs ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${lim}`;
   }
-  const rows = await readQuery<SummaryRow>(sql, p.values);
-  const more = rows.length > f.limit;
-  const page = rows.slice(0, f.limit);
-  if (direction === "prev") page.reverse();
-  const first = page[0];
-  const last = page[page.length - 1];
-  const mk = (d: "next" | "prev", r: SummaryRow) => encodeCursor({ direction: d, sort: f.sort, key: r.sort_key, id: r.job_id });
-  let next: string | null = null;
-  let prev: string | null = null;
-  if (direction === "next") {
-    if (more && last) next = mk("next", last);
-    if (cursor && first) prev = mk("prev", first);
-  } else {
-    if (more && first) prev = mk("prev", first);
-    if (last) next = mk("next", last);
-  }
-  // A "prev" page that came back empty (rows deleted meanwhile): offer the first page instead.
-  return { jobs: page.map(toSummary), next_cursor: next, prev_cursor: prev };
+  return readQuery<SummaryRow>(sql, p.values);
+}
+
+export async function listJobs(f: JobFilter): Promise<JobPage> {
+  const page = await keysetPage({
+    cursor: f.cursor ? decodeCursor(f.cursor, f.sort) : undefined,
+    limit: f.limit,
+    fetch: (cursor, take) => fetchJobRows(f, cursor, take),
+    cursorOf: (direction, r) => encodeCursor({ direction, sort: f.sort, key: r.sort_key, id: r.job_id }),
+  });
+  return { jobs: page.rows.map(toSummary), next_cursor: page.next_cursor, prev_cursor: page.prev_cursor };
 }
 
 /** How many jobs match the filter (cursor ignored): exact up to 10,000, else the planner's estimate. */
 export async function countJobs(f: JobFilter): Promise<CountResult> {
-  const p = new Params();
+  const p = new SqlParams();
   const conds = baseConditions(f, p);
   if (f.statuses && f.statuses.length > 0) conds.push(`status = ANY(${p.add(f.statuses)}::text[])`);
   return countOrEstimate(`SELECT 1 FROM app.jobs ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""}`, p.values);
@@ -221,9 +195,7 @@ interface StageRow {
 const emptyCounts = (): Record<TaskStatus, number> => ({ pending: 0, processing: 0, completed: 0, failed: 0 });
 
 export async function getJob(jobId: string): Promise<JobDetail | null> {
-  const jobRows = await readQuery<
-    SummaryRow & { parameters: unknown; stage_results: unknown; result_data: unknown; metadata: unknown; error_full: string | null }
-  >(
+  const jobRows = await readQuery<SummaryRow & { parameters: unknown; stage_results: unknown; result_data: unknown; metadata: unknown }>(
     `SELECT ${SUMMARY_COLUMNS("created_at")}, parameters, stage_results, result_data, metadata FROM app.jobs WHERE job_id = $1`,
     [jobId],
   );

@@ -1,9 +1,10 @@
 import "server-only";
 import { getConfig } from "../config";
-import { decodeCursor, encodeCursor, tsKeySql } from "./cursor";
+import { decodeCursor, encodeCursor, tsKeySql, type Cursor } from "./cursor";
 import { countOrEstimate, type CountResult } from "./estimate";
 import type { TaskStatus } from "./jobs-params";
 import { distinctValues } from "./distinct";
+import { keysetPage, SqlParams, timestampKeysetCondition, type KeysetPage } from "./keyset";
 import { readQuery } from "./pool";
 
 /**
@@ -84,18 +85,7 @@ function toSummary(r: Row): TaskSummary {
   };
 }
 
-class Params {
-  readonly values: unknown[];
-  constructor(first: unknown[]) {
-    this.values = [...first];
-  }
-  add(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
-
-function conditions(f: TaskFilter, p: Params, minutesRef: string): string[] {
+function conditions(f: TaskFilter, p: SqlParams, minutesRef: string): string[] {
   const c: string[] = [];
   if (f.taskType) c.push(`task_type = ${p.add(f.taskType)}`);
   if (f.jobId) c.push(`job_id = ${p.add(f.jobId)}`);
@@ -106,25 +96,23 @@ function conditions(f: TaskFilter, p: Params, minutesRef: string): string[] {
 /** Tasks across jobs, newest first. */
 export async function listTasks(f: TaskFilter): Promise<TaskPage> {
   const minutes = getConfig().stuckTaskMinutes;
-  const cursor = f.cursor ? decodeCursor(f.cursor, "created") : undefined;
+  const page = await keysetPage({
+    cursor: f.cursor ? decodeCursor(f.cursor, "created") : undefined,
+    limit: f.limit,
+    fetch: (cursor, take) => fetchTaskRows(f, minutes, cursor, take),
+    cursorOf: (direction, r) => encodeCursor({ direction, sort: "created", key: r.sort_key ?? null, id: r.task_id }),
+  });
+  return toTaskPage(page, minutes);
+}
+
+/** Up to `take` tasks after (or before) `cursor` in (created_at, task_id) DESC order, reversed for "prev". */
+function fetchTaskRows(f: TaskFilter, minutes: number, cursor: Cursor | undefined, take: number): Promise<Row[]> {
   const direction = cursor?.direction ?? "next";
-  const p = new Params([minutes]);
+  const p = new SqlParams([minutes]);
   const conds = conditions(f, p, "$1");
-  if (cursor) {
-    const id = p.add(cursor.id);
-    if (cursor.key === null) {
-      conds.push(direction === "next" ? `((created_at IS NULL AND task_id < ${id}) OR created_at IS NOT NULL)` : `(created_at IS NULL AND task_id > ${id})`);
-    } else {
-      const k = p.add(cursor.key);
-      conds.push(
-        direction === "next"
-          ? `(created_at, task_id) < (${k}::timestamptz, ${id})`
-          : `((created_at, task_id) > (${k}::timestamptz, ${id}) OR created_at IS NULL)`,
-      );
-    }
-  }
+  if (cursor) conds.push(timestampKeysetCondition("created_at", "task_id", direction, cursor.key, cursor.id, p));
   const order = direction === "next" ? "created_at DESC, task_id DESC" : "created_at ASC, task_id ASC";
-  const take = p.add(f.limit + 1);
+  const lim = p.add(take);
   const cols = `${COLUMNS}, ${tsKeySql("created_at")} AS sort_key`;
   const statuses = f.stuckOnly ? undefined : f.statuses;
   let sql: string;
@@ -132,17 +120,16 @@ export async function listTasks(f: TaskFilter): Promise<TaskPage> {
     // Per status, straight off idx_tasks_status_created_keyset, then merged (see listJobs).
     const sp = p.add(statuses);
     sql = `SELECT t.* FROM unnest(${sp}::text[]) AS s(status)
-           CROSS JOIN LATERAL (SELECT ${cols} FROM app.tasks WHERE ${["status = s.status", ...conds].join(" AND ")} ORDER BY ${order} LIMIT ${take}) t
-           ORDER BY ${order.replace(/(created_at|task_id)/g, "t.$1")} LIMIT ${take}`;
+           CROSS JOIN LATERAL (SELECT ${cols} FROM app.tasks WHERE ${["status = s.status", ...conds].join(" AND ")} ORDER BY ${order} LIMIT ${lim}) t
+           ORDER BY ${order.replace(/(created_at|task_id)/g, "t.$1")} LIMIT ${lim}`;
   } else {
-    sql = `SELECT ${cols} FROM app.tasks ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${take}`;
+    sql = `SELECT ${cols} FROM app.tasks ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${lim}`;
   }
-  const rows = await readQuery<Row>(sql, p.values);
-  return paginate(rows, f.limit, direction, !!cursor, (d, r) => encodeCursor({ direction: d, sort: "created", key: r.sort_key ?? null, id: r.task_id }), minutes);
+  return readQuery<Row>(sql, p.values);
 }
 
 export async function countTasks(f: Omit<TaskFilter, "limit" | "cursor">): Promise<CountResult> {
-  const p = new Params([]);
+  const p = new SqlParams();
   const minutesRef = f.stuckOnly ? p.add(getConfig().stuckTaskMinutes) : "";
   const conds = conditions({ ...f, limit: 0 }, p, minutesRef);
   if (!f.stuckOnly && f.statuses && f.statuses.length > 0) conds.push(`status = ANY(${p.add(f.statuses)}::text[])`);
@@ -155,46 +142,30 @@ export async function listJobTasks(
   f: { stage?: number; statuses?: TaskStatus[]; limit: number; cursor?: string },
 ): Promise<TaskPage> {
   const minutes = getConfig().stuckTaskMinutes;
-  const cursor = f.cursor ? decodeCursor(f.cursor, "stage", "int") : undefined;
-  const direction = cursor?.direction ?? "next";
-  const p = new Params([minutes]);
-  const conds = [`job_id = ${p.add(jobId)}`];
-  if (f.stage !== undefined) conds.push(`stage = ${p.add(f.stage)}`);
-  if (f.statuses && f.statuses.length > 0) conds.push(`status = ANY(${p.add(f.statuses)}::text[])`);
-  if (cursor) {
-    const k = p.add(Number(cursor.key));
-    const id = p.add(cursor.id);
-    conds.push(direction === "next" ? `(stage, task_id) > (${k}::int, ${id})` : `(stage, task_id) < (${k}::int, ${id})`);
-  }
-  const order = direction === "next" ? "stage ASC, task_id ASC" : "stage DESC, task_id DESC";
-  const take = p.add(f.limit + 1);
-  const rows = await readQuery<Row>(`SELECT ${COLUMNS} FROM app.tasks WHERE ${conds.join(" AND ")} ORDER BY ${order} LIMIT ${take}`, p.values);
-  return paginate(rows, f.limit, direction, !!cursor, (d, r) => encodeCursor({ direction: d, sort: "stage", key: String(r.stage), id: r.task_id }), minutes);
+  const page = await keysetPage({
+    cursor: f.cursor ? decodeCursor(f.cursor, "stage", "int") : undefined,
+    limit: f.limit,
+    fetch: (cursor, take) => {
+      const direction = cursor?.direction ?? "next";
+      const p = new SqlParams([minutes]);
+      const conds = [`job_id = ${p.add(jobId)}`];
+      if (f.stage !== undefined) conds.push(`stage = ${p.add(f.stage)}`);
+      if (f.statuses && f.statuses.length > 0) conds.push(`status = ANY(${p.add(f.statuses)}::text[])`);
+      if (cursor) {
+        const k = p.add(Number(cursor.key));
+        const id = p.add(cursor.id);
+        conds.push(direction === "next" ? `(stage, task_id) > (${k}::int, ${id})` : `(stage, task_id) < (${k}::int, ${id})`);
+      }
+      const order = direction === "next" ? "stage ASC, task_id ASC" : "stage DESC, task_id DESC";
+      return readQuery<Row>(`SELECT ${COLUMNS} FROM app.tasks WHERE ${conds.join(" AND ")} ORDER BY ${order} LIMIT ${p.add(take)}`, p.values);
+    },
+    cursorOf: (direction, r) => encodeCursor({ direction, sort: "stage", key: String(r.stage), id: r.task_id }),
+  });
+  return toTaskPage(page, minutes);
 }
 
-function paginate(
-  rows: Row[],
-  limit: number,
-  direction: "next" | "prev",
-  hadCursor: boolean,
-  mk: (d: "next" | "prev", r: Row) => string,
-  minutes: number,
-): TaskPage {
-  const more = rows.length > limit;
-  const page = rows.slice(0, limit);
-  if (direction === "prev") page.reverse();
-  const first = page[0];
-  const last = page[page.length - 1];
-  let next: string | null = null;
-  let prev: string | null = null;
-  if (direction === "next") {
-    if (more && last) next = mk("next", last);
-    if (hadCursor && first) prev = mk("prev", first);
-  } else {
-    if (more && first) prev = mk("prev", first);
-    if (last) next = mk("next", last);
-  }
-  return { tasks: page.map(toSummary), next_cursor: next, prev_cursor: prev, stuck_threshold_minutes: minutes };
+function toTaskPage(page: KeysetPage<Row>, minutes: number): TaskPage {
+  return { tasks: page.rows.map(toSummary), next_cursor: page.next_cursor, prev_cursor: page.prev_cursor, stuck_threshold_minutes: minutes };
 }
 
 /** Distinct task types for the filter menu (loose index scan on idx_tasks_type_created). */

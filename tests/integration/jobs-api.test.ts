@@ -74,6 +74,28 @@ describe("GET /api/dbadmin/jobs", async () => {
     expect(body.error.message).toContain(param);
   });
 
+  const forged = (key: unknown, id: unknown) => Buffer.from(JSON.stringify({ d: "n", s: "created", k: [key, id] })).toString("base64url");
+
+  it.each([
+    ["since=1", "since"],
+    ["since=0", "since"],
+    ["until=2026-02-30", "until"],
+    ["job_type=a%00b", "job_type"],
+    ["job_type=%01", "job_type"],
+    ["q=ab%00", "q"],
+    ["cursor=%00", "cursor"],
+    [`cursor=${forged("1", "x")}`, "cursor"],
+    [`cursor=${forged("2026-02-30T00:00:00Z", "x")}`, "cursor"],
+    [`cursor=${forged("2026-01-31T00:00:00Z", "a\u0000b")}`, "cursor"],
+    ["total=sure", "total"],
+  ])("400, not 500, for %s, naming %s", async (qs, param) => {
+    const res = await call(GET, `/api/dbadmin/jobs?${qs}`);
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error).toMatchObject({ code: "bad_request", parameter: param });
+    expect(body.error.message).toContain(param);
+  });
+
   it("401 without a session or token", async () => {
     const res = await call(GET, "/api/dbadmin/jobs", undefined, false);
     expect(res.status).toBe(401);
@@ -107,6 +129,22 @@ describe("GET /api/dbadmin/jobs/{job_id} and /api/dbadmin/tasks/{job_id}", async
     expect((await call(tasks.GET, "/api/dbadmin/tasks/nope", { job_id: "nope" })).status).toBe(404);
     expect((await call(tasks.GET, `/api/dbadmin/tasks/${id}?stage=x`, { job_id: id })).status).toBe(400);
   });
+
+  it("404 without a query for a path id PostgreSQL could not hold (NUL, control characters) or too long", async () => {
+    for (const bad of ["\u0000", "abc\u0000", "a\nb", "x".repeat(65)]) {
+      for (const [handler, path] of [[job.GET, "jobs"], [tasks.GET, "tasks"]] as const) {
+        const res = await call(handler, `/api/dbadmin/${path}/${encodeURIComponent(bad)}`, { job_id: bad });
+        expect(res.status, `${path}/${JSON.stringify(bad)}`).toBe(404);
+        const body = await res.json();
+        expect(body.error.code).toBe("not_found");
+        expect(body.error.message).not.toMatch(/[\u0000-\u001f]/);
+      }
+    }
+    const id = (await db.client.query("SELECT job_id FROM app.tasks LIMIT 1")).rows[0].job_id;
+    const res = await call(tasks.GET, `/api/dbadmin/tasks/${id}?cursor=%00`, { job_id: id });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.parameter).toBe("cursor");
+  });
 });
 
 describe("GET /api/dbadmin/tasks and /api/dbadmin/stats", async () => {
@@ -122,6 +160,23 @@ describe("GET /api/dbadmin/tasks and /api/dbadmin/stats", async () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toContain("status");
     expect((await call(tasks.GET, "/api/dbadmin/tasks?stuck=maybe")).status).toBe(400);
+  });
+
+  it("reads stuck like every boolean (yes/1/true) and refuses control characters in text filters", async () => {
+    const a = await (await call(tasks.GET, "/api/dbadmin/tasks?stuck=yes&limit=5")).json();
+    const b = await (await call(tasks.GET, "/api/dbadmin/tasks?stuck=1&limit=5")).json();
+    expect(a.filters_applied).toEqual({ stuck: true });
+    expect(a.tasks.map((t: { task_id: string }) => t.task_id)).toEqual(b.tasks.map((t: { task_id: string }) => t.task_id));
+    expect(a.tasks.every((t: { stuck: boolean }) => t.stuck)).toBe(true);
+    const no = await (await call(tasks.GET, "/api/dbadmin/tasks?stuck=no&limit=5")).json();
+    expect(no.filters_applied).toEqual({});
+    const maybe = await (await call(tasks.GET, "/api/dbadmin/tasks?stuck=maybe")).json();
+    expect(maybe.error.message).toContain("stuck");
+    for (const [qs, param] of [["task_type=%00", "task_type"], ["job_id=a%00", "job_id"], ["cursor=%00", "cursor"]]) {
+      const res = await call(tasks.GET, `/api/dbadmin/tasks?${qs}`);
+      expect(res.status, qs).toBe(400);
+      expect((await res.json()).error.parameter).toBe(param);
+    }
   });
 
   it("answers stats with the seed's fields plus counts by status", async () => {
@@ -159,6 +214,9 @@ describe("export", async () => {
     expect(body).toMatchObject({ export: "tasks", cap: 50000, count: n, truncated: false });
     expect(body.tasks).toHaveLength(n);
     expect((await call(tasksExport.GET, "/api/export/tasks?format=xml")).status).toBe(400);
+    expect((await call(tasksExport.GET, "/api/export/tasks?job_id=%00")).status).toBe(400);
+    expect((await call(jobsExport.GET, "/api/export/jobs?job_type=%00")).status).toBe(400);
+    expect((await call(jobsExport.GET, "/api/export/jobs?since=1")).status).toBe(400);
     expect((await call(tasksExport.GET, "/api/export/tasks", undefined, false)).status).toBe(401);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { testDatabase } from "../helpers/db";
 import { AppError } from "@/lib/api/errors";
+import { encodeCursor } from "@/lib/db/cursor";
 import { countOrEstimate } from "@/lib/db/estimate";
 import { countJobs, getJob, jobFilterFromParams, listJobs, listJobTypes, type JobFilter } from "@/lib/db/jobs";
 import { jobListSchema } from "@/lib/db/jobs-params";
@@ -102,6 +103,16 @@ describe("listJobs", () => {
     expect(back1.prev_cursor).toBeNull();
     const updated = p1.jobs.map((j) => Date.parse(j.updated_at!));
     expect([...updated].sort((a, b) => b - a)).toEqual(updated);
+  });
+
+  it("answers a prev cursor with nothing before it with the first page (as its comment says)", async () => {
+    const first = await listJobs(f({ limit: 10 }));
+    // A position above the newest job: rows before it were deleted meanwhile, or the link is old.
+    const cursor = encodeCursor({ direction: "prev", sort: "created", key: "2999-01-01T00:00:00.000000Z", id: "zzz" });
+    const page = await listJobs(f({ limit: 10, cursor }));
+    expect(page.jobs.map((j) => j.job_id)).toEqual(first.jobs.map((j) => j.job_id));
+    expect(page.prev_cursor).toBeNull();
+    expect(page.next_cursor).toEqual(first.next_cursor);
   });
 
   it("refuses a forged cursor and one made for another sort", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { testDatabase } from "../helpers/db";
+import { encodeCursor } from "@/lib/db/cursor";
 import { countStuckTasks } from "@/lib/db/overview";
 import { countTasks, listJobTasks, listTasks, listTaskTypes } from "@/lib/db/tasks";
 
@@ -106,6 +107,20 @@ describe("listJobTasks", () => {
       expect(t.status).toBe("failed");
       expect(t.error_message).toBeTruthy();
     }
+  });
+
+  it("answers an empty previous page with the first page, across jobs and within one", async () => {
+    const first = await listTasks({ limit: 7 });
+    const before = encodeCursor({ direction: "prev", sort: "created", key: "2999-01-01T00:00:00.000000Z", id: "zzz" });
+    const page = await listTasks({ limit: 7, cursor: before });
+    expect(page.tasks.map((t) => t.task_id)).toEqual(first.tasks.map((t) => t.task_id));
+    expect(page.prev_cursor).toBeNull();
+
+    const jobId = first.tasks[0].job_id;
+    const own = await listJobTasks(jobId, { limit: 3 });
+    const ownPage = await listJobTasks(jobId, { limit: 3, cursor: encodeCursor({ direction: "prev", sort: "stage", key: "0", id: "" }) });
+    expect(ownPage.tasks.map((t) => t.task_id)).toEqual(own.tasks.map((t) => t.task_id));
+    expect(ownPage.prev_cursor).toBeNull();
   });
 
   it("refuses a cursor from another list", async () => {

@@ -10,6 +10,7 @@ import { Notice } from "@/components/ui/notice";
 import { Pager } from "@/components/ui/pager";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { AppError } from "@/lib/api/errors";
+import { isSafeText } from "@/lib/api/params";
 import { requirePageRole } from "@/lib/auth/page";
 import { getJob } from "@/lib/db/jobs";
 import { flattenSearchParams, jobTasksSchema, TASK_STATUSES, toQueryString } from "@/lib/db/jobs-params";
@@ -30,7 +31,8 @@ export default async function JobPage({ params, searchParams }: Props) {
   } catch {
     notFound();
   }
-  const job = id.length <= 64 ? await getJob(id) : null;
+  // Not safe text (NUL and other control characters PostgreSQL cannot take) or too long for a job id: 404, no query.
+  const job = isSafeText(id, 64) ? await getJob(id) : null;
   if (!job) notFound();
 
   // Task list position and filters live in the URL too: ?stage=2&status=failed&cursor=...

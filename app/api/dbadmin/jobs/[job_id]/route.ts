@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { AppError } from "@/lib/api/errors";
 import { requireRole } from "@/lib/auth/guard";
+import { isSafeText } from "@/lib/api/params";
 import { apiRoute } from "@/lib/api/respond";
 import { getJob } from "@/lib/db/jobs";
 
@@ -10,7 +11,12 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (_req: Request, ctx: { params: Promise<{ job_id: string }> }) => {
   await requireRole("reader");
   const { job_id } = await ctx.params;
-  const job = job_id.length <= 64 ? await getJob(job_id) : null;
-  if (!job) throw new AppError("not_found", `No job with id "${job_id.slice(0, 80)}". Check the id, or list jobs at /api/dbadmin/jobs.`);
+  // An id PostgreSQL could not even hold (NUL, control characters) or longer than any job id
+  // names no job: 404 without a query.
+  const job = isSafeText(job_id, 64) ? await getJob(job_id) : null;
+  if (!job) throw new AppError("not_found", `No job with id "${printable(job_id)}". Check the id, or list jobs at /api/dbadmin/jobs.`);
   return NextResponse.json(job);
 });
+
+/** The id as it may be echoed in a message: bounded, control characters shown as "?". */
+const printable = (id: string) => id.slice(0, 80).replace(/[\u0000-\u001f\u007f]/g, "?");
