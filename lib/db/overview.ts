@@ -88,7 +88,10 @@ export async function pgstacInfo(schemas?: string[]): Promise<PgstacInfo> {
     const rows = await readQuery<{ v: string | null }>("SELECT pgstac.get_version() AS v");
     return { present: true, version: rows[0]?.v ?? null, problem: rows[0]?.v ? null : "pgstac.get_version() returned nothing" };
   } catch (err) {
-    return { present: true, version: null, problem: (err as Error).message };
+    // The raw driver text stays in the server log; clients get a fixed phrase and the SQLSTATE.
+    const e = err as { code?: string; message?: string };
+    console.error(JSON.stringify({ level: "error", msg: "pgstac.get_version() failed", code: e.code, error: e.message }));
+    return { present: true, version: null, problem: `pgstac.get_version() failed${e.code ? ` (SQLSTATE ${e.code})` : ""}` };
   }
 }
 

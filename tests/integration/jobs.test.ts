@@ -228,6 +228,15 @@ describe("overview", () => {
     }
   });
 
+  it("reports a broken pgSTAC with a fixed phrase, not the driver's text", async () => {
+    await db.client.query("ALTER FUNCTION pgstac.get_version() RENAME TO get_version_away");
+    try {
+      expect(await pgstacInfo()).toEqual({ present: true, version: null, problem: "pgstac.get_version() failed (SQLSTATE 42883)" });
+    } finally {
+      await db.client.query("ALTER FUNCTION pgstac.get_version_away() RENAME TO get_version");
+    }
+  });
+
   it("says pgSTAC is missing instead of failing when the schema is gone", async () => {
     await db.client.query("DROP SCHEMA pgstac CASCADE");
     expect(await pgstacInfo()).toEqual({ present: false, version: null, problem: null });
