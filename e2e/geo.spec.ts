@@ -149,6 +149,29 @@ test("the JSON API: metadata, orphans, tile errors and caching, unpublish needs 
   expect(await missing.json()).toEqual({ success: false, error: "Table 'nonexistent_table' does not exist in geo schema", table_name: "nonexistent_table" });
 });
 
+test("odd input is a 400 or ignored, never a 500: control characters, 20-digit cursors, 1/yes booleans", async ({ page, request }) => {
+  const admin = { Authorization: `Bearer ${apiToken("admin")}` };
+  for (const [param, value] of [["job_id", "a%00b"], ["q", "%00"]]) {
+    const res = await request.get(`/api/dbadmin/geo/metadata?${param}=${value}`, { headers: admin });
+    expect(res.status(), `${param}=${value}`).toBe(400);
+    expect((await res.json()).error.parameter).toBe(param);
+  }
+  const yes = await request.get("/api/dbadmin/geo/metadata?has_stac=yes", { headers: admin });
+  expect(yes.status()).toBe(200);
+  expect((await yes.json()).filters_applied).toEqual({ has_stac: true });
+  expect((await request.get("/api/tiles/a%00b/0/0/0.mvt", { headers: admin })).status()).toBe(400);
+  expect((await request.post("/api/dbadmin/geo/unpublish?table_name=a%00b&confirm=yes", { headers: admin })).status()).toBe(400);
+
+  await signIn(page, "reader");
+  for (const path of ["/geo?q=%00&job_id=%01", "/geo?has_stac=1", "/geo/world_countries?after=99999999999999999999", "/audit?before=9999999999999999999", "/audit?action=%00"]) {
+    const res = await page.goto(path);
+    expect(res?.status(), path).toBe(200);
+  }
+  await page.goto("/geo?has_stac=0");
+  await expect(page.getByTestId("geo-row-rivers_sample")).toBeVisible();
+  await expect(page.getByTestId("geo-row-world_countries")).toHaveCount(0);
+});
+
 test("an admin unpublishes a layer with the typed confirmation; it leaves the list and the audit log shows it", async ({ page }) => {
   await signIn(page, "admin");
   await page.goto("/geo/shipping_routes");

@@ -1,5 +1,7 @@
 import "server-only";
+import { isInt64 } from "../api/params";
 import { readQuery } from "./pool";
+import { escapeLike } from "./like";
 import { findGeoTable, GEO_SCHEMA, qualifiedGeoTable, quoteIdent } from "./identifiers";
 
 /** geo.table_metadata (seeds/000 "List Geo Table Metadata") and what a layer page needs. */
@@ -53,8 +55,6 @@ function toMetadata(r: GeoMetadata): GeoMetadata {
     updated_at: new Date(r.updated_at).toISOString(),
   };
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** One page of metadata rows, newest first, plus the total that matches the filters. */
 export async function listMetadata(f: MetadataFilters): Promise<MetadataList> {
@@ -216,7 +216,8 @@ export async function listFeatures(catalogName: string, opts: { after?: string |
     const k = quoteIdent(key);
     // Qualified with the table alias: the output columns are text casts with the same names.
     rows = await readQuery(`SELECT ${select} FROM ${from} t WHERE ($1::bigint IS NULL OR t.${k} > $1::bigint) ORDER BY t.${k} LIMIT $2`, [
-      opts.after && /^-?\d+$/.test(opts.after) ? opts.after : null,
+      // Anything but a bigint (a typo, a 20-digit number) means "from the start", never a 500.
+      opts.after && isInt64(opts.after) ? opts.after : null,
       limit + 1,
     ]);
   } else {

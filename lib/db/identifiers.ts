@@ -1,6 +1,5 @@
 import "server-only";
 import { escapeIdentifier } from "pg";
-import { AppError } from "../api/errors";
 
 /**
  * Table names from a URL or a form never reach SQL as text. They must (1) look like a plain
@@ -12,14 +11,6 @@ const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 export function isPlainIdentifier(name: unknown): name is string {
   return typeof name === "string" && PLAIN_IDENTIFIER.test(name);
-}
-
-/** 400 naming the parameter when the value is not a plain identifier. */
-export function assertPlainIdentifier(name: unknown, parameter = "table_name"): string {
-  if (!isPlainIdentifier(name)) {
-    throw new AppError("bad_request", `Invalid ${parameter}: expected a plain table name (letters, digits, underscore; at most 63 characters)`, { parameter });
-  }
-  return name;
 }
 
 export const quoteIdent = (name: string): string => escapeIdentifier(name);

@@ -6,10 +6,16 @@ import { adminPool, readQuery } from "./pool";
  * The orphan report (seeds/000 "Check for Orphaned Tables"): geo tables without a metadata row,
  * metadata rows whose table is gone, tracked tables. Built from catalog queries in one statement:
  * 1,000 geo tables do not mean 1,000 round trips. Row counts of orphaned tables are exact
- * (counted server-side in the same statement, at most ORPHAN_EXACT_COUNT_LIMIT of them); the others
- * carry the planner's estimate.
+ * (counted server-side in the same statement) for at most ORPHAN_EXACT_COUNT_LIMIT of them, and
+ * only for small tables: the page runs this on every request, and counting a table of many
+ * millions of rows could hit statement_timeout. A table is small when the planner's estimate
+ * (pg_class.reltuples) is under ORPHAN_EXACT_COUNT_MAX_ROWS or, never analyzed (reltuples -1),
+ * when its heap is under ORPHAN_EXACT_COUNT_MAX_BYTES. The others carry the planner's estimate,
+ * flagged row_count_exact: false.
  */
 export const ORPHAN_EXACT_COUNT_LIMIT = 100;
+export const ORPHAN_EXACT_COUNT_MAX_ROWS = 1_000_000;
+export const ORPHAN_EXACT_COUNT_MAX_BYTES = 128 * 1024 * 1024;
 
 export interface OrphanedTable {
   table_name: string;
@@ -24,6 +30,7 @@ export interface OrphanedMetadata {
   table_name: string;
   etl_job_id: string | null;
   stac_item_id: string | null;
+  stac_collection_id: string | null;
   created_at: string;
   reason: string;
 }
@@ -52,25 +59,31 @@ WITH geo_tables AS (
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = 'geo' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'table_metadata'
 ), meta AS (
-  SELECT table_name::text AS table_name, etl_job_id, stac_item_id, created_at FROM geo.table_metadata
+  SELECT table_name::text AS table_name, etl_job_id, stac_item_id, stac_collection_id, created_at FROM geo.table_metadata
 ), orphan_tables AS (
   SELECT t.*, row_number() OVER (ORDER BY t.table_name) AS rn
     FROM geo_tables t WHERE NOT EXISTS (SELECT 1 FROM meta m WHERE m.table_name = t.table_name)
+), orphan_counted AS (
+  SELECT o.*,
+         o.rn <= $1 AND has_table_privilege(o.oid, 'SELECT')
+           AND CASE WHEN o.reltuples >= 0 THEN o.reltuples < $2 ELSE pg_relation_size(o.oid) < $3 END AS exact
+    FROM orphan_tables o
 )
 SELECT
   (SELECT count(*) FROM geo_tables)::int AS total_geo_tables,
   (SELECT count(*) FROM meta)::int AS total_metadata_records,
   (SELECT coalesce(json_agg(json_build_object(
       'table_name', o.table_name,
-      'row_count', CASE WHEN o.rn <= $1 AND has_table_privilege(o.oid, 'SELECT') THEN (xpath('/row/n/text()',
+      'row_count', CASE WHEN o.exact THEN (xpath('/row/n/text()',
           query_to_xml(format('SELECT count(*) AS n FROM geo.%I', o.table_name), false, true, '')))[1]::text::bigint
         ELSE greatest(o.reltuples, 0)::bigint END,
-      'row_count_exact', o.rn <= $1 AND has_table_privilege(o.oid, 'SELECT'),
+      'row_count_exact', o.exact,
       'size_bytes', pg_total_relation_size(o.oid),
       'size_pretty', pg_size_pretty(pg_total_relation_size(o.oid))
-    ) ORDER BY o.table_name), '[]'::json) FROM orphan_tables o) AS orphaned_tables,
+    ) ORDER BY o.table_name), '[]'::json) FROM orphan_counted o) AS orphaned_tables,
   (SELECT coalesce(json_agg(json_build_object(
-      'table_name', m.table_name, 'etl_job_id', m.etl_job_id, 'stac_item_id', m.stac_item_id, 'created_at', m.created_at
+      'table_name', m.table_name, 'etl_job_id', m.etl_job_id, 'stac_item_id', m.stac_item_id,
+      'stac_collection_id', m.stac_collection_id, 'created_at', m.created_at
     ) ORDER BY m.table_name), '[]'::json)
      FROM meta m WHERE NOT EXISTS (SELECT 1 FROM geo_tables t WHERE t.table_name = m.table_name)) AS orphaned_metadata,
   (SELECT coalesce(json_agg(t.table_name ORDER BY t.table_name), '[]'::json)
@@ -89,7 +102,7 @@ type Query = (sql: string, params: unknown[]) => Promise<RawReport[]>;
 /** Builds the report (reader pool by default; pass a client to run it inside a transaction). */
 export async function orphanReport(client?: ClientBase): Promise<OrphanReport> {
   const query: Query = client ? async (sql, params) => (await client.query<RawReport>(sql, params)).rows : (sql, params) => readQuery<RawReport>(sql, params);
-  const [r] = await query(REPORT_SQL, [ORPHAN_EXACT_COUNT_LIMIT]);
+  const [r] = await query(REPORT_SQL, [ORPHAN_EXACT_COUNT_LIMIT, ORPHAN_EXACT_COUNT_MAX_ROWS, ORPHAN_EXACT_COUNT_MAX_BYTES]);
   const orphaned_tables = r.orphaned_tables.map((t) => ({
     ...t,
     row_count: Number(t.row_count),

@@ -7,11 +7,6 @@ import { readQuery } from "./pool";
  * pgstac.get_item(_id, _collection) when installed, pgstac.delete_item(_id, _collection) (STRICT:
  * raises when the item is not there). A database without the pgstac schema degrades to warnings.
  */
-export async function pgstacInstalled(query: (sql: string) => Promise<{ present: boolean }[]> = (sql) => readQuery(sql)): Promise<boolean> {
-  const rows = await query(`SELECT to_regclass('pgstac.items') IS NOT NULL AS present`);
-  return !!rows[0]?.present;
-}
-
 export type StacItemResult =
   | { status: "found"; item: Record<string, unknown> }
   | { status: "missing" }
@@ -33,7 +28,10 @@ export async function getStacItem(id: string, collection: string | null): Promis
         );
     return rows[0]?.item ? { status: "found", item: rows[0].item } : { status: "missing" };
   } catch (err) {
-    return { status: "unavailable", reason: `pgSTAC could not be read: ${(err as Error).message}` };
+    // The raw message (relation names, internals) stays in the server log; the page gets a sentence.
+    const code = (err as { code?: string }).code;
+    console.error(JSON.stringify({ level: "error", msg: "pgSTAC read failed", item: id, collection, code, error: (err as Error).message }));
+    return { status: "unavailable", reason: `pgSTAC could not be read${code ? ` (SQLSTATE ${code})` : ""}. The error was logged on the server.` };
   }
 }
 

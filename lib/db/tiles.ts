@@ -19,6 +19,11 @@ export const MAX_FEATURES_PER_TILE = 20_000;
 export const MAX_ZOOM = 24;
 const MAX_PROPERTIES = 6;
 const LAYER_CACHE_MS = 60_000;
+// A miss (no such table, or no geometry) is remembered only briefly: a table published a moment
+// later shows up at once, and random names cannot pin entries for long.
+const MISS_CACHE_MS = 5_000;
+// At most this many tables are remembered; the oldest entry goes first.
+export const LAYER_CACHE_MAX = 500;
 
 // The pipeline's standard columns (seeds/003): not interesting on a map.
 const STANDARD_COLUMNS = new Set([
@@ -40,6 +45,16 @@ type Cached = { layer: TileLayer | null; at: number };
 const g = globalThis as unknown as { __geoetlTileLayers?: Map<string, Cached> };
 const cache = (g.__geoetlTileLayers ??= new Map());
 
+/** How many tables the layer cache remembers right now (tests, diagnostics). */
+export const tileLayerCacheSize = (): number => cache.size;
+
+function remember(name: string, layer: TileLayer | null): void {
+  // Map keeps insertion order: re-inserting moves the name to the end, the first key is the oldest.
+  cache.delete(name);
+  cache.set(name, { layer, at: Date.now() });
+  while (cache.size > LAYER_CACHE_MAX) cache.delete(cache.keys().next().value!);
+}
+
 /** Forget what we know about a table (after unpublish, or when a tile query found it gone). */
 export function forgetTileLayer(table: string): void {
   cache.delete(table);
@@ -49,7 +64,12 @@ export function buildTileSql(table: string, geometry: GeometryColumn, idColumn: 
   const geom = `t.${quoteIdent(geometry.column)}`;
   const inMercator = geometry.srid === 3857 ? geom : `ST_Transform(${geom}, 3857)`;
   // The envelope in the layer's own SRID (plus the buffer margin), so `&&` can use the GiST index.
-  const filterEnvelope = geometry.srid === 3857 ? "b.filter_env" : `ST_Transform(b.filter_env, ${Number(geometry.srid)})`;
+  // Its edges are densified first (16 points per side): in a strongly projected SRID a straight
+  // Web Mercator edge becomes a curve, and the box of the 4 transformed corners alone can miss it.
+  const filterEnvelope =
+    geometry.srid === 3857
+      ? "b.filter_env"
+      : `ST_Transform(ST_Segmentize(b.filter_env, (ST_XMax(b.env) - ST_XMin(b.env)) / 16), ${Number(geometry.srid)})`;
   const cols = [
     ...(idColumn ? [`t.${quoteIdent(idColumn)} AS ${quoteIdent(idColumn)}`] : []),
     // MVT values are strings, numbers and booleans: numeric and date travel as text.
@@ -73,7 +93,7 @@ export function buildTileSql(table: string, geometry: GeometryColumn, idColumn: 
 /** The tile layer of geo.<name>: null when there is no such table or it has no geometry column. */
 export async function tileLayerFor(name: string): Promise<TileLayer | null> {
   const hit = cache.get(name);
-  if (hit && Date.now() - hit.at < LAYER_CACHE_MS) return hit.layer;
+  if (hit && Date.now() - hit.at < (hit.layer ? LAYER_CACHE_MS : MISS_CACHE_MS)) return hit.layer;
   const table = await findGeoTable(readQuery, name);
   let layer: TileLayer | null = null;
   if (table) {
@@ -85,7 +105,7 @@ export async function tileLayerFor(name: string): Promise<TileLayer | null> {
       layer = { table, geometry, idColumn: key, properties: properties.map((p) => p.name), sql: buildTileSql(table, geometry, key, properties) };
     }
   }
-  cache.set(name, { layer, at: Date.now() });
+  remember(name, layer);
   return layer;
 }
 

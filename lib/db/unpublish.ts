@@ -20,8 +20,32 @@ import { forgetTileLayer } from "./tiles";
  * A transaction-scoped advisory lock on the table name serialises concurrent unpublishes of the
  * same table: the second waits, then finds nothing and reports "not found". Every attempt is
  * audited; a successful one inside the same transaction, so a layer never disappears unaudited.
+ * Locks are waited for at most LOCK_TIMEOUT: DROP TABLE needs ACCESS EXCLUSIVE, and while it
+ * queues behind a tile read every new query on the table queues behind it. Past that it gives
+ * up (409, nothing deleted) instead of stalling the layer for the whole statement_timeout.
+ * Raw database error text never reaches the response or the audit row (readers see /audit): it
+ * is logged on the server, and the client gets a fixed sentence with at most the SQLSTATE.
  */
 export const UNPUBLISH_ACTION = "geo.unpublish";
+export const LOCK_TIMEOUT = "3s";
+const LOCK_NOT_AVAILABLE = "55P03";
+export const TABLE_IN_USE_MESSAGE = "The table is in use (map tiles or queries are reading it); retry in a moment.";
+
+const sqlstateOf = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
+
+function logDbError(msg: string, table: string, err: unknown): void {
+  console.error(JSON.stringify({ level: "error", msg, table_name: table, code: sqlstateOf(err), error: (err as Error)?.message ?? String(err) }));
+}
+
+/** What the audit row says about a failure: the AppError's user message, else a fixed sentence. */
+function auditError(err: unknown): Record<string, string> {
+  if (err instanceof AppError) return { error: err.message, code: err.code };
+  const code = sqlstateOf(err);
+  return { error: "The database refused the unpublish; nothing was deleted. The error was logged on the server.", ...(code ? { sqlstate: code } : {}) };
+}
 
 export interface UnpublishResult {
   success: boolean;
@@ -53,6 +77,7 @@ export async function unpublishTable(tableName: string, user: Actor): Promise<Un
   }
   try {
     const result = await withAdminTransaction(async (client) => {
+      await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
       await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`geoetl-unpublish:${tableName}`]);
       const query = async <T extends Record<string, unknown>>(sql: string, params: unknown[]) => (await client.query<T>(sql, params)).rows;
       const table = await findGeoTable(query, tableName);
@@ -83,12 +108,14 @@ export async function unpublishTable(tableName: string, user: Actor): Promise<Un
           stacDeleted = meta.stac_item_id;
         } catch (err) {
           await client.query("ROLLBACK TO SAVEPOINT unpublish_stac");
-          const e = err as { code?: string; message?: string };
-          warnings.push(
-            e.code === "P0002"
-              ? `STAC item '${meta.stac_item_id}' was not found in pgSTAC (already deleted?)`
-              : `STAC item deletion failed (pgstac error): ${e.message ?? String(err)}`,
-          );
+          const code = sqlstateOf(err);
+          if (code === LOCK_NOT_AVAILABLE) throw err; // busy, not broken: give up on the whole unpublish
+          if (code === "P0002") {
+            warnings.push(`STAC item '${meta.stac_item_id}' was not found in pgSTAC (already deleted?)`);
+          } else {
+            logDbError("unpublish: pgSTAC delete_item failed", tableName, err);
+            warnings.push(`STAC item deletion failed (pgstac error${code ? `, SQLSTATE ${code}` : ""}); metadata and table were still removed`);
+          }
         }
       }
 
@@ -112,7 +139,13 @@ export async function unpublishTable(tableName: string, user: Actor): Promise<Un
     forgetTileLayer(tableName);
     return result;
   } catch (err) {
-    await tryWriteAudit({ ...audit, outcome: "failure", details: { error: (err as Error).message } });
+    if (sqlstateOf(err) === LOCK_NOT_AVAILABLE) {
+      const busy = new AppError("conflict", TABLE_IN_USE_MESSAGE, { table_name: tableName });
+      await tryWriteAudit({ ...audit, outcome: "failure", details: auditError(busy) });
+      throw busy;
+    }
+    if (!(err instanceof AppError)) logDbError("unpublish failed", tableName, err);
+    await tryWriteAudit({ ...audit, outcome: "failure", details: auditError(err) });
     throw err;
   }
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { sealLocalToken } from "@/lib/auth/local-token";
 import { getLayer, listFeatures, listMetadata } from "@/lib/db/geo";
 import { findGeoTable, isPlainIdentifier, qualifiedGeoTable } from "@/lib/db/identifiers";
 import { readQuery } from "@/lib/db/pool";
@@ -6,7 +7,43 @@ import { getStacItem } from "@/lib/db/stac";
 // Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
 import { testDatabase } from "../helpers/db";
 
+// The metadata route runs for real (auth guard included); next/headers hands it a bearer token.
+const SECRET = "geo-api-test-secret-0123456789abcdef0123456789ab";
+process.env.LOCAL_AUTH_SECRET = SECRET;
+(process.env as Record<string, string>).NODE_ENV = "test";
+let authorization: string | null = null;
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers(authorization ? { authorization } : {}),
+  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
+}));
+
 const db = testDatabase("geometa");
+
+beforeAll(async () => {
+  authorization = `Bearer ${await sealLocalToken(SECRET, { id: "local:test", name: "Test Reader", role: "reader" })}`;
+});
+
+describe("GET /api/dbadmin/geo/metadata", async () => {
+  const { GET } = await import("@/app/api/dbadmin/geo/metadata/route");
+  const call = async (qs: string) => {
+    const res = await GET(new Request(`http://console.test/api/dbadmin/geo/metadata${qs}`), {} as never);
+    return { status: res.status, body: await res.json() };
+  };
+
+  it("refuses control characters in job_id and q with a 400 naming the parameter (not a 500)", async () => {
+    for (const [param, value] of [["job_id", "a%00b"], ["q", "x%00"], ["q", "tab%09here"]]) {
+      const r = await call(`?${param}=${value}`);
+      expect(r.status, `${param}=${value}`).toBe(400);
+      expect(r.body.error).toMatchObject({ code: "bad_request", parameter: param });
+    }
+  });
+
+  it("reads has_stac like every other boolean parameter (true/false, 1/0, yes/no)", async () => {
+    for (const v of ["true", "1", "yes"]) expect((await call(`?has_stac=${v}`)).body.total, v).toBe(5);
+    for (const v of ["false", "0", "no"]) expect((await call(`?has_stac=${v}`)).body.filters_applied, v).toEqual({ has_stac: false });
+    expect((await call("?has_stac=maybe")).body.error).toMatchObject({ parameter: "has_stac" });
+  });
+});
 
 describe("geo metadata API data", () => {
   it("lists every metadata row newest first with total, limit, offset and filters_applied (seed shape)", async () => {
@@ -71,6 +108,12 @@ describe("layer page data", () => {
     expect(second.rows.map((r) => Number(r.objectid))).toEqual([6, 7, 8, 9, 10]);
     const bogus = await listFeatures("populated_places", { limit: 2, after: "1; DROP TABLE x" });
     expect(bogus.rows.map((r) => Number(r.objectid))).toEqual([1, 2]);
+    // numbers that do not fit bigint start from the beginning instead of a 500 (22003)
+    for (const huge of ["9223372036854775808", "99999999999999999999", "-9223372036854775809"]) {
+      const page = await listFeatures("populated_places", { limit: 2, after: huge });
+      expect(page.rows.map((r) => Number(r.objectid)), huge).toEqual([1, 2]);
+    }
+    expect((await listFeatures("populated_places", { limit: 2, after: "9223372036854775807" })).rows).toEqual([]);
   });
 
   it("reads the STAC item, and degrades when it or pgSTAC is missing", async () => {
@@ -78,6 +121,24 @@ describe("layer page data", () => {
     expect(item.status).toBe("found");
     if (item.status === "found") expect(item.item).toMatchObject({ id: "postgis-geo-world_countries", collection: "system-vectors" });
     expect((await getStacItem("nope", "system-vectors")).status).toBe("missing");
+  });
+
+  it("a pgSTAC failure reaches the page as a fixed sentence with the SQLSTATE, the raw text only in the server log", async () => {
+    await db.client.query(`CREATE FUNCTION pgstac.get_item(text, text) RETURNS jsonb LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'internal detail: relation "partition_sys_meta" does not exist' USING ERRCODE = 'XX001'; END $$`);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const r = await getStacItem("postgis-geo-world_countries", "system-vectors");
+      expect(r.status).toBe("unavailable");
+      if (r.status === "unavailable") {
+        expect(r.reason).toBe("pgSTAC could not be read (SQLSTATE XX001). The error was logged on the server.");
+        expect(r.reason).not.toMatch(/partition_sys_meta/);
+      }
+      expect(logged.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(/partition_sys_meta/);
+    } finally {
+      logged.mockRestore();
+      await db.client.query(`DROP FUNCTION pgstac.get_item(text, text)`);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { readerPool } from "@/lib/db/pool";
-import { latestOrphanReport, logOrphanReport, orphanReport, runOrphanCheck } from "@/lib/db/orphans";
+import { latestOrphanReport, logOrphanReport, ORPHAN_EXACT_COUNT_MAX_ROWS, orphanReport, runOrphanCheck } from "@/lib/db/orphans";
 // Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
 import { testDatabase } from "../helpers/db";
 
@@ -20,7 +20,7 @@ describe("orphan report", () => {
     });
     expect(r.orphaned_tables[0].size_bytes).toBeGreaterThan(0);
     expect(r.orphaned_metadata).toEqual([
-      expect.objectContaining({ table_name: "deleted_parcels", stac_item_id: null, reason: "Metadata exists but table was dropped" }),
+      expect.objectContaining({ table_name: "deleted_parcels", stac_item_id: null, stac_collection_id: null, reason: "Metadata exists but table was dropped" }),
     ]);
     expect(r.orphaned_metadata[0].etl_job_id).toMatch(/^[0-9a-f]{64}$/);
     expect(r.tracked_tables).toEqual([
@@ -86,5 +86,32 @@ describe("orphan report", () => {
     expect(r.summary.orphaned_tables).toBe(50);
     expect(r.summary.tracked).toBe(156);
     expect(r.orphaned_tables.every((t) => t.row_count === 0)).toBe(true);
+  });
+
+  it("orphaned metadata carries its STAC collection (what the unpublish dialog shows)", async () => {
+    await db.client.query(`INSERT INTO geo.table_metadata (table_name, stac_item_id, stac_collection_id) VALUES ('gone_layer', 'postgis-geo-gone_layer', 'system-vectors')`);
+    try {
+      const r = await orphanReport();
+      expect(r.orphaned_metadata).toContainEqual(
+        expect.objectContaining({ table_name: "gone_layer", stac_item_id: "postgis-geo-gone_layer", stac_collection_id: "system-vectors" }),
+      );
+    } finally {
+      await db.client.query(`DELETE FROM geo.table_metadata WHERE table_name = 'gone_layer'`);
+    }
+  });
+
+  it("counts big orphaned tables from the planner's estimate instead of count(*) on every request", async () => {
+    await db.client.query(`CREATE TABLE geo.huge_orphan (id int); INSERT INTO geo.huge_orphan SELECT generate_series(1, 10); ANALYZE geo.huge_orphan`);
+    try {
+      const small = (await orphanReport()).orphaned_tables.find((t) => t.table_name === "huge_orphan");
+      expect(small).toMatchObject({ row_count: 10, row_count_exact: true });
+      // what ANALYZE would say of a 5-million-row table (the row count stays 10, so an exact count would show 10)
+      await db.client.query(`UPDATE pg_class SET reltuples = 5e6 WHERE oid = 'geo.huge_orphan'::regclass`);
+      const big = (await orphanReport()).orphaned_tables.find((t) => t.table_name === "huge_orphan");
+      expect(big).toMatchObject({ row_count: 5_000_000, row_count_exact: false });
+      expect(big!.row_count).toBeGreaterThanOrEqual(ORPHAN_EXACT_COUNT_MAX_ROWS);
+    } finally {
+      await db.client.query(`DROP TABLE geo.huge_orphan`);
+    }
   });
 });

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { VectorTile, type VectorTileFeature } from "@mapbox/vector-tile";
 import { PbfReader } from "pbf";
 import type { Feature, Geometry } from "geojson";
 import { AppError } from "@/lib/api/errors";
-import { getTile, tileLayerFor, TILE_EXTENT } from "@/lib/db/tiles";
+import { forgetTileLayer, getTile, LAYER_CACHE_MAX, tileLayerCacheSize, tileLayerFor, TILE_EXTENT } from "@/lib/db/tiles";
 // Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
 import { testDatabase } from "../helpers/db";
 
@@ -124,6 +124,51 @@ describe("vector tiles from PostGIS", () => {
     const plan = await db.client.query(`EXPLAIN ${info.sql}`, [8, 150, 120, 1000, "world_countries"]);
     await db.client.query("RESET enable_seqscan");
     expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/idx_world_countries_geom/);
+  });
+
+  it("a strongly projected layer (EPSG:3413, polar stereographic) keeps features near a curved tile edge", async () => {
+    // Tile z2/1/0 spans lon -90..0, lat 66.5..85. In EPSG:3413 (central meridian -45) its lower
+    // edge is an arc bulging away from the pole at lon -45: the box of the 4 transformed corners
+    // misses a point just inside that edge; the densified envelope does not.
+    await db.client.query(`
+      CREATE TABLE geo.polar_points (objectid serial PRIMARY KEY, name text, geom geometry(Point, 3413));
+      INSERT INTO geo.polar_points (name, geom) VALUES
+        ('edge', ST_Transform(ST_SetSRID(ST_MakePoint(-45, 67), 4326), 3413)),
+        ('pole', ST_Transform(ST_SetSRID(ST_MakePoint(-45, 84), 4326), 3413));
+      CREATE INDEX idx_polar_points_geom ON geo.polar_points USING gist (geom);
+      ANALYZE geo.polar_points`);
+    try {
+      expect(tileOf(-45, 67, 2)).toEqual([1, 0]);
+      const { features, geojson } = await decode("polar_points", 2, 1, 0);
+      expect(features.map((f) => f.properties.name).sort()).toEqual(["edge", "pole"]);
+      const edge = geojson[features.findIndex((f) => f.properties.name === "edge")];
+      const [lon, lat] = (edge.geometry as { coordinates: number[] }).coordinates;
+      expect(lon).toBeCloseTo(-45, 0);
+      expect(lat).toBeCloseTo(67, 0);
+    } finally {
+      await db.client.query(`DROP TABLE geo.polar_points`);
+      forgetTileLayer("polar_points");
+    }
+  });
+
+  it("remembers a missing table only briefly, and at most LAYER_CACHE_MAX tables", async () => {
+    expect(await tileLayerFor("published_later")).toBeNull();
+    await db.client.query(`CREATE TABLE geo.published_later (objectid serial PRIMARY KEY, geom geometry(Point, 4326))`);
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + 10_000);
+    try {
+      expect((await tileLayerFor("published_later"))?.table).toBe("published_later");
+    } finally {
+      clock.mockRestore();
+      await db.client.query(`DROP TABLE geo.published_later`);
+      forgetTileLayer("published_later");
+    }
+    // random names (a scanner, typos) cannot grow the cache without limit
+    for (let i = 0; i < LAYER_CACHE_MAX + 50; i += 25) {
+      await Promise.all(Array.from({ length: 25 }, (_, j) => tileLayerFor(`no_such_layer_${i + j}`)));
+    }
+    expect(tileLayerCacheSize()).toBeLessThanOrEqual(LAYER_CACHE_MAX);
+    expect((await tileLayerFor("world_countries"))?.table).toBe("world_countries");
   });
 
   it("refuses bad names and coordinates (400) and unknown tables (404)", async () => {

@@ -3,12 +3,15 @@ import { z } from "zod";
 import { formatDate } from "@/components/geo/format";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
+import { isInt64, safeText } from "@/lib/api/params";
 import { requirePageRole } from "@/lib/auth/page";
 import { listAudit } from "@/lib/db/audit";
 
 const Params = z.object({
-  before: z.string().regex(/^\d{1,19}$/).optional().catch(undefined),
-  action: z.string().max(100).optional().catch(undefined),
+  // A cursor that is not a bigint (19 digits can overflow) or text with control characters would
+  // be a 500 in PostgreSQL: ignored instead, like any other malformed filter.
+  before: z.string().regex(/^\d{1,19}$/).refine(isInt64).optional().catch(undefined),
+  action: safeText(100).optional().catch(undefined),
 });
 
 const OUTCOME_STYLE = {

@@ -1,16 +1,19 @@
 import Link from "next/link";
 import { z } from "zod";
-import { formatCount, formatDate, shortId } from "@/components/geo/format";
+import { formatDate } from "@/components/geo/format";
+import { formatCount, shortId } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
+import { boolParam, safeText } from "@/lib/api/params";
 import { requirePageRole } from "@/lib/auth/page";
 import { listMetadata } from "@/lib/db/geo";
 
 const PAGE_SIZE = 25;
 const Params = z.object({
-  job_id: z.string().trim().max(64).optional().catch(undefined),
-  has_stac: z.enum(["true", "false"]).optional().catch(undefined),
-  q: z.string().trim().max(200).optional().catch(undefined),
+  // Free text never carries control characters to PostgreSQL (NUL would be a 500): dropped instead.
+  job_id: safeText(64).optional().catch(undefined),
+  has_stac: boolParam.optional().catch(undefined),
+  q: safeText(200).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100000).default(1).catch(1),
   unpublished: z.string().max(100).optional().catch(undefined),
   warnings: z.coerce.number().int().min(0).optional().catch(undefined),
@@ -26,10 +29,11 @@ function href(p: Record<string, string | number | undefined>): string {
 export default async function GeoLayersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageRole("reader");
   const p = Params.parse(await searchParams);
-  const filters = { job_id: p.job_id || undefined, has_stac: p.has_stac === undefined ? undefined : p.has_stac === "true", q: p.q || undefined };
+  const filters = { job_id: p.job_id || undefined, has_stac: p.has_stac, q: p.q || undefined };
   const data = await listMetadata({ ...filters, limit: PAGE_SIZE, offset: (p.page - 1) * PAGE_SIZE });
   const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
-  const keep = { job_id: filters.job_id, has_stac: p.has_stac, q: filters.q };
+  const hasStac = p.has_stac === undefined ? undefined : String(p.has_stac);
+  const keep = { job_id: filters.job_id, has_stac: hasStac, q: filters.q };
   const input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900";
 
   return (
@@ -57,7 +61,7 @@ export default async function GeoLayersPage({ searchParams }: { searchParams: Pr
         </label>
         <label className="flex flex-col text-xs font-medium">
           STAC
-          <select name="has_stac" defaultValue={p.has_stac ?? ""} className={input}>
+          <select name="has_stac" defaultValue={hasStac ?? ""} className={input}>
             <option value="">any</option>
             <option value="true">catalogued</option>
             <option value="false">not catalogued</option>
@@ -95,7 +99,7 @@ export default async function GeoLayersPage({ searchParams }: { searchParams: Pr
                     <div className="font-mono text-xs text-slate-500">{m.table_name}</div>
                   </td>
                   <td className="px-3 py-2">{m.geometry_type ?? "—"}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatCount(m.feature_count)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{m.feature_count === null ? "—" : formatCount(m.feature_count)}</td>
                   <td className="px-3 py-2">
                     <div className="max-w-48 truncate" title={m.source_file ?? undefined}>{m.source_file ?? "—"}</div>
                     <div className="text-xs text-slate-500">{m.source_format ?? ""}</div>

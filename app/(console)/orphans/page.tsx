@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { z } from "zod";
-import { formatCount, formatDate, shortId } from "@/components/geo/format";
+import { formatDate } from "@/components/geo/format";
+import { formatCount, shortId } from "@/components/ui/format";
 import { UnpublishButton } from "@/components/geo/unpublish-button";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
@@ -69,7 +70,7 @@ export default async function OrphansPage({ searchParams }: { searchParams: Prom
                 {report.orphaned_tables.map((t) => (
                   <tr key={t.table_name} className="border-b border-slate-100 last:border-0 dark:border-slate-800" data-testid={`orphan-table-${t.table_name}`}>
                     <td className={`${th} font-mono`}><Link className="hover:underline" href={`/geo/${encodeURIComponent(t.table_name)}`}>{t.table_name}</Link></td>
-                    <td className={`${th} text-right tabular-nums`}>{formatCount(t.row_count)}{t.row_count_exact ? "" : " (est.)"}</td>
+                    <td className={`${th} text-right tabular-nums`}><span title={t.row_count_exact ? undefined : `Planner estimate (pg_class.reltuples): ${t.row_count.toLocaleString("en-US")}`}>{formatCount(t.row_count, t.row_count_exact)}</span></td>
                     <td className={`${th} text-right`}>{t.size_pretty}</td>
                     <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{t.reason}</td>
                     {admin ? (
@@ -105,7 +106,7 @@ export default async function OrphansPage({ searchParams }: { searchParams: Prom
                     <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{m.reason}</td>
                     {admin ? (
                       <td className={`${th} text-right`}>
-                        <UnpublishButton compact returnTo="/orphans" impact={{ table_name: m.table_name, table_exists: false, row_count: null, size_pretty: null, metadata_row: true, stac_item_id: m.stac_item_id, stac_collection_id: null }} />
+                        <UnpublishButton compact returnTo="/orphans" impact={{ table_name: m.table_name, table_exists: false, row_count: null, size_pretty: null, metadata_row: true, stac_item_id: m.stac_item_id, stac_collection_id: m.stac_collection_id }} />
                       </td>
                     ) : null}
                   </tr>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { formatCount, formatDate } from "@/components/geo/format";
+import { formatDate } from "@/components/geo/format";
+import { formatCount } from "@/components/ui/format";
 import { LayerMap } from "@/components/geo/layer-map";
 import { UnpublishButton } from "@/components/geo/unpublish-button";
 import { Notice } from "@/components/ui/notice";
@@ -23,6 +24,8 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
     </div>
   );
 }
+
+const countOrDash = (n: number | null | undefined): string => (n === null || n === undefined ? "—" : formatCount(n));
 
 export default async function LayerPage({ params, searchParams }: Props) {
   const user = await requirePageRole("reader");
@@ -72,7 +75,7 @@ export default async function LayerPage({ params, searchParams }: Props) {
             <Field label="Table"><code className="font-mono">geo.{layer.table}</code></Field>
             <Field label="Description">{m?.description}</Field>
             <Field label="Geometry">{layer.geometry ? `${layer.geometry.column} · ${layer.geometry.type} · EPSG:${layer.geometry.srid}` : m?.geometry_type}</Field>
-            <Field label="Features">{formatCount(layer.row_count ?? m?.feature_count)}{m?.feature_count !== undefined && layer.row_count !== null && m?.feature_count !== layer.row_count ? ` (metadata says ${formatCount(m?.feature_count)})` : ""}</Field>
+            <Field label="Features">{countOrDash(layer.row_count ?? m?.feature_count)}{m?.feature_count !== undefined && layer.row_count !== null && m?.feature_count !== layer.row_count ? ` (metadata says ${countOrDash(m?.feature_count)})` : ""}</Field>
             <Field label="Size">{layer.stats?.size_pretty}</Field>
             <Field label="Bounding box">{(m?.bbox ?? layer.bbox)?.map((v) => v.toFixed(4)).join(", ")}</Field>
             <Field label="License">{m?.license}</Field>
