@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { z } from "zod";
-import { formatDate } from "@/components/geo/format";
+import { formatDate } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { isInt64, safeText } from "@/lib/api/params";

@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { z } from "zod";
-import { formatDate } from "@/components/geo/format";
-import { formatCount, shortId } from "@/components/ui/format";
+import { formatCount, formatDate, shortId } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { boolParam, safeText } from "@/lib/api/params";

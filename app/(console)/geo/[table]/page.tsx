@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { formatDate } from "@/components/geo/format";
-import { formatCount } from "@/components/ui/format";
+import { formatCount, formatDate } from "@/components/ui/format";
 import { LayerMap } from "@/components/geo/layer-map";
 import { UnpublishButton } from "@/components/geo/unpublish-button";
 import { Notice } from "@/components/ui/notice";
