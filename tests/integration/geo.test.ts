@@ -4,23 +4,19 @@ import { getLayer, listFeatures, listMetadata } from "@/lib/db/geo";
 import { findGeoTable, isPlainIdentifier, qualifiedGeoTable } from "@/lib/db/identifiers";
 import { readQuery } from "@/lib/db/pool";
 import { getStacItem } from "@/lib/db/stac";
-// Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
 import { testDatabase } from "../helpers/db";
+import { setAuthorization } from "../helpers/next-headers";
 
 // The metadata route runs for real (auth guard included); next/headers hands it a bearer token.
 const SECRET = "geo-api-test-secret-0123456789abcdef0123456789ab";
 process.env.LOCAL_AUTH_SECRET = SECRET;
 (process.env as Record<string, string>).NODE_ENV = "test";
-let authorization: string | null = null;
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers(authorization ? { authorization } : {}),
-  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
-}));
+vi.mock("next/headers", () => import("../helpers/next-headers"));
 
 const db = testDatabase("geometa");
 
 beforeAll(async () => {
-  authorization = `Bearer ${await sealLocalToken(SECRET, { id: "local:test", name: "Test Reader", role: "reader" })}`;
+  setAuthorization(`Bearer ${await sealLocalToken(SECRET, { id: "local:test", name: "Test Reader", role: "reader" })}`);
 });
 
 describe("GET /api/dbadmin/geo/metadata", async () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { testDatabase } from "../helpers/db";
+import { setAuthorization } from "../helpers/next-headers";
 import { sealLocalToken } from "@/lib/auth/local-token";
 
 /**
@@ -10,11 +11,7 @@ import { sealLocalToken } from "@/lib/auth/local-token";
 const SECRET = "jobs-api-test-secret-0123456789abcdef0123456789";
 process.env.LOCAL_AUTH_SECRET = SECRET;
 (process.env as Record<string, string>).NODE_ENV = "test";
-let authorization: string | null = null;
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers(authorization ? { authorization } : {}),
-  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
-}));
+vi.mock("next/headers", () => import("../helpers/next-headers"));
 
 const db = testDatabase("jobsapi");
 let readerToken = "";
@@ -25,7 +22,7 @@ beforeAll(async () => {
 
 const req = (path: string) => new Request(`http://console.test${path}`);
 async function call(handler: (r: Request, ctx: never) => Promise<Response>, path: string, params?: Record<string, string>, auth = true) {
-  authorization = auth ? readerToken : null;
+  setAuthorization(auth ? readerToken : null);
   const res = await handler(req(path), { params: Promise.resolve(params ?? {}) } as never);
   return res;
 }
