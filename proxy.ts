@@ -1,16 +1,58 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { sealData, unsealData } from "iron-session";
+import { getConfig } from "@/lib/config";
+import { sessionCookieName, sessionExpiry, type SessionData } from "@/lib/auth/session-rules";
+import { contentSecurityPolicy, hostAllowed, securityHeaders } from "@/lib/security/headers";
 
 /**
- * Not a guard (every page, route handler and action checks the caller itself). It only tells
- * pages which URL was asked for, so the sign-in page can send people back there afterwards.
+ * Not a guard: every page, route handler and action checks the caller itself. For every request
+ * it (1) refuses a Host that is not the console's (DNS rebinding), (2) sets the security headers
+ * with a fresh CSP nonce, (3) slides the session's idle timeout, and (4) tells pages which URL
+ * was asked for, so sign-in can come back to it.
  */
 export const PATH_HEADER = "x-console-path";
+const SEEN_REFRESH_S = 60;
 
-export function proxy(req: NextRequest) {
+export async function proxy(req: NextRequest) {
+  const cfg = getConfig();
+  if (!hostAllowed(req.headers.get("host"), cfg.allowedHosts)) {
+    return NextResponse.json(
+      { error: { code: "misdirected", message: `This console answers on ${cfg.origin} only.` } },
+      { status: 421 },
+    );
+  }
+
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const basemap = cfg.basemapStyleUrl ? [new URL(cfg.basemapStyleUrl).origin] : [];
+  const csp = contentSecurityPolicy(nonce, { dev: cfg.nodeEnv === "development", extraConnect: basemap });
   const headers = new Headers(req.headers);
   headers.set(PATH_HEADER, `${req.nextUrl.pathname}${req.nextUrl.search}`);
-  return NextResponse.next({ request: { headers } });
+  // Next reads the nonce from the request's CSP header and puts it on its scripts.
+  headers.set("content-security-policy", csp);
+  const res = NextResponse.next({ request: { headers } });
+  for (const [k, v] of Object.entries(securityHeaders({ csp, https: cfg.origin.startsWith("https://") }))) res.headers.set(k, v);
+
+  await slideSession(req, res, cfg);
+  return res;
 }
 
-// Pages only: the API answers 401 JSON, and static files need nothing.
-export const config = { matcher: ["/((?!api/|_next/|signin|favicon.ico).*)"] };
+/** Re-seals a valid session with a new "last seen" (at most once a minute); expired ones are left to the guard. */
+async function slideSession(req: NextRequest, res: NextResponse, cfg: ReturnType<typeof getConfig>) {
+  const name = sessionCookieName(cfg.origin);
+  const raw = req.cookies.get(name)?.value;
+  if (!raw) return;
+  const opts = { password: cfg.session.secret, ttl: cfg.session.maxAgeSeconds };
+  const data = await unsealData<SessionData>(raw, opts).catch(() => ({}) as SessionData);
+  const user = data.user;
+  const now = Math.floor(Date.now() / 1000);
+  if (!user || sessionExpiry(user, cfg.session, now) || now - user.seen < SEEN_REFRESH_S) return;
+  res.cookies.set(name, await sealData({ user: { ...user, seen: now } }, opts), {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: cfg.origin.startsWith("https://"),
+    path: "/",
+    maxAge: Math.max(1, cfg.session.maxAgeSeconds - (now - user.iat)),
+  });
+}
+
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };

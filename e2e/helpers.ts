@@ -2,13 +2,30 @@ import { execFileSync } from "node:child_process";
 import { expect, type Page } from "@playwright/test";
 import { Client } from "pg";
 
-/** Signs in through the real local sign-in form. */
-export async function signIn(page: Page, role: "admin" | "reader" = "admin", name = role === "admin" ? "Ada Admin" : "Rita Reader") {
-  await page.goto("/signin");
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("radio", { name: new RegExp(`^${role} `) }).check();
+export type Account = "admin" | "reader" | "norole";
+export const ACCOUNTS: Record<Account, { username: string; password: string; name: string }> = {
+  admin: { username: "ada@geoetl.local", password: "admin-demo", name: "Ada Admin" },
+  reader: { username: "rita@geoetl.local", password: "reader-demo", name: "Rita Reader" },
+  norole: { username: "nora@geoetl.local", password: "norole-demo", name: "Nora Norole" },
+};
+
+/** Fills the local OpenID provider's real login form (the page a person sees). */
+export async function fillProviderLogin(page: Page, who: Account) {
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.getByLabel("Username").fill(ACCOUNTS[who].username);
+  await page.getByLabel("Password").fill(ACCOUNTS[who].password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("user-role")).toHaveText(role);
+}
+
+/**
+ * Signs in the way a person does: open a console page, get sent to the provider's login page,
+ * fill it, land back on the console. `path` is where to start (and end up).
+ */
+export async function signIn(page: Page, who: Account = "admin", path = "/", base?: string) {
+  await page.goto(base ? new URL(path, base).toString() : path);
+  await fillProviderLogin(page, who);
+  if (who === "norole") await expect(page.getByTestId("no-access")).toBeVisible();
+  else await expect(page.getByTestId("user-role")).toHaveText(who);
 }
 
 /** A bearer token from `npm run token` (its last line), as a script would get it. */

@@ -64,10 +64,27 @@ const EnvSchema = z.object({
   CONSOLE_INSTANCES: intVar("how many console instances share the database", 1, 1),
   DB_POOL_MAX: intVar("a pool size", 0, 1),
   DB_STATEMENT_TIMEOUT_MS: intVar("milliseconds", 15000, 100),
-  AUTH_MODE: z.enum(["local", "entra"], { message: 'expected "local" (development sign-in) or "entra"' }).default("local"),
+  // Sign-in (Microsoft Entra ID, or the local OpenID provider of the demo and tests).
+  CONSOLE_ORIGIN: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^https?:\/\/[^/?#]+$/.test(v), { message: "expected the console's public origin, like https://console.example.com (no path)" }),
+  CONSOLE_EXTRA_HOSTS: z.string().optional(),
+  ENTRA_TENANT_ID: z.guid({ message: "expected the directory (tenant) id, a UUID" }).optional(),
+  ENTRA_CLIENT_ID: z.guid({ message: "expected the application (client) id, a UUID" }).optional(),
+  ENTRA_CLIENT_SECRET: z.string().min(1).optional(),
+  ENTRA_CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
+  ENTRA_CLIENT_CERTIFICATE_THUMBPRINT: z
+    .string()
+    .regex(/^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, { message: "expected the certificate's SHA-256 (64 hex) or SHA-1 (40 hex) thumbprint" })
+    .optional(),
+  ENTRA_AUTHORITY: z.string().url({ message: "expected an https URL like https://login.microsoftonline.com/<tenant>/v2.0" }).optional(),
+  ENTRA_API_AUDIENCE: z.string().min(1).optional(),
+  ENTRA_ADMIN_ROLE: z.string().min(1).default("GeoAdmin.Admin"),
+  ENTRA_READER_ROLE: z.string().min(1).default("GeoAdmin.Reader"),
   SESSION_SECRET: z.string().min(32, { message: "expected at least 32 characters of random secret" }).optional(),
-  LOCAL_AUTH_SECRET: z.string().min(32, { message: "expected at least 32 characters" }).optional(),
-  ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD: z.enum(["0", "1"]).default("0"),
+  SESSION_MAX_AGE_HOURS: intVar("hours", 8, 1, 24 * 14),
+  SESSION_IDLE_MINUTES: intVar("minutes", 60, 1, 24 * 60),
   STUCK_TASK_MINUTES: intVar("minutes", 10, 1),
   // Bounded: Node timers overflow past 2^31 ms (~596 h) and would then fire every millisecond.
   ORPHAN_CHECK_INTERVAL_HOURS: intVar("hours (0 turns the check off)", 6, 0, 500),
@@ -94,12 +111,28 @@ export interface Config {
   reader: DbTarget;
   poolMax: number;
   statementTimeoutMs: number;
-  authMode: "local" | "entra";
-  sessionSecret: string;
-  localAuth: { enabled: boolean; secret?: string; refusal?: string };
+  /** Where the console is served: the redirect URI, the Host check, the CSRF check, cookie names. */
+  origin: string;
+  /** Host header values accepted besides the origin's (e.g. localhost:3000 for the demo). */
+  allowedHosts: string[];
+  auth: AuthConfig | null;
+  /** Why sign-in is not configured (only outside production; production refuses to start). */
+  authMissing?: string;
+  session: { secret: string; maxAgeSeconds: number; idleSeconds: number };
   stuckTaskMinutes: number;
   orphanCheckIntervalHours: number;
   basemapStyleUrl?: string;
+}
+
+export interface AuthConfig {
+  tenantId: string;
+  clientId: string;
+  credential: { kind: "secret"; secret: string } | { kind: "certificate"; path: string; thumbprint: string };
+  /** OpenID authority = the expected token issuer (Entra v2: https://login.microsoftonline.com/<tenant>/v2.0). */
+  authority: string;
+  /** Audiences accepted on bearer tokens: the API's app id URI and the client id. */
+  audiences: string[];
+  roles: { admin: string; reader: string };
 }
 
 export class ConfigError extends Error {
@@ -182,9 +215,6 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   if (adminAuth.kind === "managed-identity" && !adminUser) {
     problems.push(`${AZURE_TOKEN_USER_HINT}: required with managed identity`);
   }
-  if (adminAuth.kind === "managed-identity" && (base.sslMode === "disable" || base.sslMode === "allow")) {
-    problems.push("DATABASE_URL: Azure needs TLS: use sslmode=require or verify-full with managed identity");
-  }
   const admin: DbTarget = { ...stripPassword(base), user: adminUser, auth: adminAuth };
 
   // The reader connection: its own URL and/or identity; falls back to the admin target.
@@ -208,25 +238,54 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
 
   const production = env.NODE_ENV === "production";
 
-  // Local sign-in and local bearer tokens: development only, on a loopback database only.
-  let refusal: string | undefined;
-  if (env.AUTH_MODE !== "local") refusal = "AUTH_MODE is not local";
-  else if (production && env.ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD !== "1") refusal = "NODE_ENV is production";
-  else if (env.WEBSITE_SITE_NAME) refusal = "running on Azure (WEBSITE_SITE_NAME is set)";
-  else if (!(LOOPBACK.has(admin.host) || admin.host.startsWith("/"))) refusal = "the database is not on this machine";
-  if (env.AUTH_MODE === "local" && refusal && refusal !== "AUTH_MODE is not local" && production) {
-    problems.push(`AUTH_MODE: local sign-in is refused because ${refusal}; set AUTH_MODE=entra`);
+  // A managed identity's token is a password that works on every database it may reach: it only
+  // travels over TLS that checks the server's name.
+  for (const [name, t] of [["DATABASE_URL", admin], ["DATABASE_READER_URL", reader === admin ? undefined : reader]] as const) {
+    if (t?.auth.kind === "managed-identity" && t.sslMode !== "verify-full") {
+      problems.push(`${name}: a managed identity needs sslmode=verify-full (its token must not travel unencrypted or to an unchecked server); got ${t.sslMode}`);
+    }
   }
 
-  // The session key. A well-known development key only where local sign-in is allowed anyway;
-  // anywhere else a random per-process key, so nobody can forge a cookie with a public secret.
-  let sessionSecret = env.SESSION_SECRET;
-  if (!sessionSecret) {
-    if (production && env.AUTH_MODE === "entra") problems.push("SESSION_SECRET: required in production (32+ random characters)");
-    sessionSecret = !refusal
-      ? (env.LOCAL_AUTH_SECRET ?? "geoetl-local-development-session-secret-not-for-production")
-      : randomBytes(32).toString("hex");
+  // The console's public origin.
+  if (!env.CONSOLE_ORIGIN && production) problems.push("CONSOLE_ORIGIN: required in production (e.g. https://geoetl-console.example.com)");
+  const origin = env.CONSOLE_ORIGIN ?? "http://localhost:3000";
+  const allowedHosts = [new URL(origin).host, ...(env.CONSOLE_EXTRA_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)];
+
+  // Sign-in: every ENTRA_* value, or (outside production) none.
+  let auth: AuthConfig | null = null;
+  let authMissing: string | undefined;
+  const missing: string[] = (["ENTRA_TENANT_ID", "ENTRA_CLIENT_ID"] as const).filter((k) => !env[k]);
+  if (!env.ENTRA_CLIENT_SECRET && !env.ENTRA_CLIENT_CERTIFICATE_PATH) missing.push("ENTRA_CLIENT_SECRET");
+  if (missing.length) {
+    authMissing = `set ${missing.join(", ")}`;
+    if (production) for (const k of missing) problems.push(`${k}: required (sign-in with Microsoft Entra ID)${k === "ENTRA_CLIENT_SECRET" ? "; or ENTRA_CLIENT_CERTIFICATE_PATH + ENTRA_CLIENT_CERTIFICATE_THUMBPRINT" : ""}`);
+  } else {
+    let credential: AuthConfig["credential"];
+    if (env.ENTRA_CLIENT_CERTIFICATE_PATH) {
+      if (!env.ENTRA_CLIENT_CERTIFICATE_THUMBPRINT) problems.push("ENTRA_CLIENT_CERTIFICATE_THUMBPRINT: required with ENTRA_CLIENT_CERTIFICATE_PATH");
+      credential = { kind: "certificate", path: env.ENTRA_CLIENT_CERTIFICATE_PATH, thumbprint: env.ENTRA_CLIENT_CERTIFICATE_THUMBPRINT ?? "" };
+    } else credential = { kind: "secret", secret: env.ENTRA_CLIENT_SECRET! };
+    const authority = (env.ENTRA_AUTHORITY ?? `https://login.microsoftonline.com/${env.ENTRA_TENANT_ID}/v2.0`).replace(/\/+$/, "");
+    if (!authority.startsWith("https://")) problems.push("ENTRA_AUTHORITY: expected an https URL (tokens and keys are only fetched over TLS)");
+    const clientId = env.ENTRA_CLIENT_ID!;
+    auth = {
+      tenantId: env.ENTRA_TENANT_ID!,
+      clientId,
+      credential,
+      authority,
+      audiences: [...new Set([env.ENTRA_API_AUDIENCE ?? `api://${clientId}`, clientId])],
+      roles: { admin: env.ENTRA_ADMIN_ROLE, reader: env.ENTRA_READER_ROLE },
+    };
   }
+
+  // The session key: required in production; elsewhere a random per-process key (sessions then
+  // end at restart, and nobody can forge a cookie with a well-known secret).
+  if (!env.SESSION_SECRET && production) problems.push("SESSION_SECRET: required in production (32+ random characters)");
+  const session = {
+    secret: env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
+    maxAgeSeconds: env.SESSION_MAX_AGE_HOURS * 3600,
+    idleSeconds: env.SESSION_IDLE_MINUTES * 60,
+  };
 
   if (problems.length) throw new ConfigError(problems);
 
@@ -236,9 +295,11 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     reader,
     poolMax,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
-    authMode: env.AUTH_MODE,
-    sessionSecret,
-    localAuth: { enabled: !refusal, secret: env.LOCAL_AUTH_SECRET, refusal },
+    origin,
+    allowedHosts,
+    auth,
+    authMissing,
+    session,
     stuckTaskMinutes: env.STUCK_TASK_MINUTES,
     orphanCheckIntervalHours: env.ORPHAN_CHECK_INTERVAL_HOURS,
     basemapStyleUrl: env.BASEMAP_STYLE_URL,

@@ -2,6 +2,9 @@
 # Private PostgreSQL 15 + PostGIS cluster for this project: its own data directory (.data/pg),
 # its own port (PGPORT, default 54329), loopback and a unix socket under .data/run only.
 # Never touches a cluster on 5432.  Usage: scripts/db.sh start|stop|reset|status|url [dbname]
+# TCP connections need a password (scram-sha-256); it is generated once per checkout into
+# .data/pg-password (mode 600) and `url` prints it in the URL. Only the private unix socket
+# (a directory only the server's user can enter) trusts local users.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PORT="${PGPORT:-54329}"
@@ -11,6 +14,39 @@ RUN="$ROOT/.data/run"
 LOG="$ROOT/.data/pg-$PORT.log"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 POSTGIS_CONTROL=/usr/share/postgresql/15/extension/postgis.control
+PWFILE="$ROOT/.data/pg-password"
+
+password() {
+  if [ ! -s "$PWFILE" ]; then
+    mkdir -p "$ROOT/.data"
+    (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))' > "$PWFILE")
+  fi
+  cat "$PWFILE"
+}
+
+# pg_hba: trust on the private socket only, scram-sha-256 for every TCP connection.
+write_hba() {
+  as_owner tee "$DATA/pg_hba.conf" >/dev/null <<HBA
+local all all trust
+host  all all 127.0.0.1/32 scram-sha-256
+host  all all ::1/128      scram-sha-256
+HBA
+}
+
+# Sets the generated password on the admin role and the local reader role (created here if
+# missing, so the reader URL works before any database exists). Idempotent; run at every start.
+set_passwords() {
+  local pw; pw="$(password)"
+  "$PGBIN/psql" -q -X -h "$RUN" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -v pw="$pw" >/dev/null <<'SQL'
+SET password_encryption = 'scram-sha-256';
+SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'geoetl_reader') AS missing \gset
+\if :missing
+CREATE ROLE geoetl_reader LOGIN;
+\endif
+ALTER ROLE postgres PASSWORD :'pw';
+ALTER ROLE geoetl_reader PASSWORD :'pw';
+SQL
+}
 
 ensure_installed() {
   local missing=()
@@ -60,9 +96,16 @@ start() {
   if [ "$(id -u)" = "0" ]; then id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres; fi
   relocate_if_unreachable
   mkdir -p "$ROOT/.data" "$RUN"
+  chmod 700 "$RUN"
   if [ "$(id -u)" = "0" ]; then chown postgres "$RUN"; [ -L "$ROOT/.data/pg-$PORT" ] || chown postgres "$ROOT/.data"; fi
+  # A cluster made before passwords were required: switch it over (takes effect at start).
+  if [ -f "$DATA/pg_hba.conf" ] && grep -qE '^host[[:space:]].*trust' "$DATA/pg_hba.conf"; then
+    write_hba
+    running && as_owner "$PGBIN/pg_ctl" -D "$DATA" reload >/dev/null
+  fi
   if [ ! -f "$DATA/PG_VERSION" ]; then
-    as_owner "$PGBIN/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_owner "$PGBIN/initdb" -D "$DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    write_hba
     cat >>"$DATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PORT
@@ -86,7 +129,7 @@ CONF
       || { echo "db.sh: server failed to start; see $LOG" >&2; tail -n 20 "$LOG" >&2; exit 1; }
   fi
   for _ in $(seq 1 60); do
-    "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" && return 0
+    if "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then set_passwords; return 0; fi
     sleep 0.5
   done
   echo "db.sh: server did not accept connections on 127.0.0.1:$PORT; see $LOG" >&2; exit 1
@@ -94,12 +137,13 @@ CONF
 
 stop() { if running; then as_owner "$PGBIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null; fi; }
 
-[ "${1:-}" = "url" ] || relocate_if_unreachable
+case "${1:-}" in url|password) ;; *) relocate_if_unreachable ;; esac
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   reset) stop; rm -rf "$DATA"; start ;;
   status) if running; then echo "running on 127.0.0.1:$PORT ($DATA)"; else echo "stopped"; exit 3; fi ;;
-  url) echo "postgresql://postgres@127.0.0.1:$PORT/${2:-geoetl}" ;;
-  *) echo "usage: scripts/db.sh start|stop|reset|status|url [dbname]" >&2; exit 2 ;;
+  password) password; echo ;;
+  url) echo "postgresql://postgres:$(password)@127.0.0.1:$PORT/${2:-geoetl}" ;;
+  *) echo "usage: scripts/db.sh start|stop|reset|status|password|url [dbname]" >&2; exit 2 ;;
 esac

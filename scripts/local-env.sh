@@ -1,18 +1,41 @@
-# Sourced by the demo and test scripts: environment for the private local cluster.
-# The local auth key is made once per checkout (.data/local-auth-secret) and never leaves it.
+# Sourced by the demo and test scripts: environment for the private local cluster and the local
+# OpenID provider (scripts/idp), which stands in for Microsoft Entra ID on this machine.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mkdir -p "$ROOT/.data"
-if [ ! -s "$ROOT/.data/local-auth-secret" ]; then
-  node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))' > "$ROOT/.data/local-auth-secret"
-  chmod 600 "$ROOT/.data/local-auth-secret"
-fi
 export PGPORT="${PGPORT:-54329}"
 export CONSOLE_DB="${CONSOLE_DB:-geoetl}"
-export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable}"
-export DATABASE_READER_URL="${DATABASE_READER_URL:-postgresql://geoetl_reader@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable}"
-export AUTH_MODE="${AUTH_MODE:-local}"
-export LOCAL_AUTH_SECRET="${LOCAL_AUTH_SECRET:-$(cat "$ROOT/.data/local-auth-secret")}"
-# `next start` is a production build; local sign-in stays allowed there only because the
-# database is on this machine (the config refuses it on Azure or a remote database).
-export ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD="${ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD:-1}"
+# The cluster's generated password (.data/pg-password); PGPASSWORD serves scripts that build
+# their own URLs without one.
+export PGPASSWORD="${PGPASSWORD:-$(bash "$ROOT/scripts/db.sh" password)}"
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres:$PGPASSWORD@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable}"
+export DATABASE_READER_URL="${DATABASE_READER_URL:-postgresql://geoetl_reader:$PGPASSWORD@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable}"
 export NEXT_TELEMETRY_DISABLED=1
+
+# The local OpenID provider (scripts/idp): Entra-shaped, HTTPS for servers (issuer, token, keys),
+# plain http on loopback for the browser pages. The console is configured for it exactly as for
+# Entra: ENTRA_* and the provider's certificate as an extra CA (NODE_EXTRA_CA_CERTS).
+export IDP_PORT="${IDP_PORT:-54340}"
+export IDP_HTTP_PORT="${IDP_HTTP_PORT:-54341}"
+eval "$(cd "$ROOT" && npx tsx scripts/idp/env.ts)"
+# A session key kept per checkout, so signed-in browsers survive a demo restart.
+if [ ! -s "$ROOT/.data/session-secret" ]; then
+  (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))' > "$ROOT/.data/session-secret")
+fi
+export SESSION_SECRET="${SESSION_SECRET:-$(cat "$ROOT/.data/session-secret")}"
+
+# Starts the provider in the background unless one already answers; sets IDP_PID when it started one.
+start_idp() {
+  local ready='fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'
+  local discovery="$ENTRA_AUTHORITY/.well-known/openid-configuration"
+  IDP_PID=""
+  node -e "$ready" "$discovery" 2>/dev/null && return 0
+  (cd "$ROOT" && exec npx tsx scripts/idp/server.ts) >"$ROOT/.data/idp.log" 2>&1 &
+  IDP_PID=$!
+  for _ in $(seq 1 80); do
+    node -e "$ready" "$discovery" 2>/dev/null && return 0
+    sleep 0.25
+  done
+  echo "The local OpenID provider did not start; see .data/idp.log:" >&2
+  tail -n 20 "$ROOT/.data/idp.log" >&2
+  return 1
+}

@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/local-env.sh
 export CONSOLE_DB=geoetl_e2e
-export DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable"
-export DATABASE_READER_URL="postgresql://geoetl_reader@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable"
+export DATABASE_URL="postgresql://postgres:$PGPASSWORD@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable"
+export DATABASE_READER_URL="postgresql://geoetl_reader:$PGPASSWORD@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable"
+export E2E_PORT="${E2E_PORT:-3100}"
+export CONSOLE_ORIGIN="http://127.0.0.1:$E2E_PORT"
 
 echo "== lint + typecheck"
 npx eslint . --max-warnings=0
@@ -14,6 +16,8 @@ npx tsc --noEmit
 
 echo "== unit + integration (vitest)"
 bash scripts/db.sh start
+start_idp
+trap '[ -n "${IDP_PID:-}" ] && kill "$IDP_PID" 2>/dev/null || true' EXIT
 npx vitest run --reporter=default --reporter=json --outputFile.json=.data/vitest-results.json
 
 echo "== e2e (playwright, production build)"

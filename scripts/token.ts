@@ -1,31 +1,33 @@
 /**
- * npm run token -- admin|reader [name]
- * Prints, as its last line, a bearer token the JSON API accepts in the local demo/test setup.
- * It is sealed with the local setup's own key (.data/local-auth-secret); a production server
- * never accepts it.
+ * npm run token -- admin|reader
+ * Prints, as its last stdout line, an access token for the console API from the local OpenID
+ * provider (scripts/idp): a real client-credentials grant for the daemon client geoetl-cli-admin
+ * or geoetl-cli-reader (app role GeoAdmin.Admin or GeoAdmin.Reader), as an Entra daemon would get.
+ * If no provider runs on IDP_PORT, one is started in-process for the request and stopped again.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { sealLocalToken } from "../lib/auth/local-token";
+import { clientCredentialsToken, isIdpRunning } from "./idp/client";
+import { issuer } from "./idp/config";
 
-const [role, name = `${process.argv[2] ?? ""}-cli`] = process.argv.slice(2);
-if (role !== "admin" && role !== "reader") {
-  console.error("usage: npm run token -- admin|reader [name]");
+const role = process.argv[2];
+if (process.argv.length !== 3 || (role !== "admin" && role !== "reader")) {
+  console.error("usage: npm run token -- admin|reader");
   process.exit(2);
 }
-if (process.env.NODE_ENV === "production") {
-  console.error("token: refused: local tokens are for the local demo/test setup, not production.");
-  process.exit(1);
+const clientId = `geoetl-cli-${role}`;
+
+let started: { close(): Promise<void> } | undefined;
+if (!(await isIdpRunning())) {
+  console.error(`token: no local OpenID provider at ${issuer()}; starting one in-process for this request.`);
+  const { startIdp } = await import("./idp/provider");
+  started = await startIdp({ log: (line) => console.error(line) });
 }
-let secret = process.env.LOCAL_AUTH_SECRET;
-if (!secret) {
-  try {
-    secret = readFileSync(path.join(process.cwd(), ".data/local-auth-secret"), "utf8").trim();
-  } catch {
-    console.error("token: no local key yet: run `npm run demo` (or `npm test`) once first.");
-    process.exit(1);
-  }
+try {
+  const token = await clientCredentialsToken(clientId);
+  console.error(`Access token for ${clientId} (${role}), valid 1 h. Use: curl -H "Authorization: Bearer $TOKEN" ...`);
+  console.log(token);
+} catch (err) {
+  console.error(`token: ${(err as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await started?.close();
 }
-const token = await sealLocalToken(secret, { id: `local:${name}`, name, role });
-console.error(`Bearer token for ${name} (${role}), valid 12 h. Use: curl -H "Authorization: Bearer $TOKEN" ...`);
-console.log(token);

@@ -9,6 +9,7 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "database_unavailable"
+  | "service_unavailable"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -18,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   database_unavailable: 503,
+  service_unavailable: 503,
   internal: 500,
 };
 

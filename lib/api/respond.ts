@@ -1,6 +1,8 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import type { ZodError } from "zod";
+import { assertSameOrigin } from "../auth/csrf";
+import { getConfig } from "../config";
 import { AppError, toAppError } from "./errors";
 
 /** The API error envelope: {"error": {"code", "message"}}. */
@@ -11,12 +13,14 @@ export function errorResponse(err: unknown): NextResponse {
 }
 
 /**
- * Wraps a route handler so whatever it throws becomes the JSON envelope. It checks nothing
- * itself: each handler calls the auth guard and parses its input first thing.
+ * Wraps a route handler so whatever it throws becomes the JSON envelope, and refuses
+ * cross-site mutations made with the session cookie (lib/auth/csrf.ts). It checks no identity:
+ * each handler calls the auth guard and parses its input first thing.
  */
 export function apiRoute<C>(handler: (req: Request, ctx: C) => Promise<Response>) {
   return async (req: Request, ctx: C): Promise<Response> => {
     try {
+      assertSameOrigin(req, getConfig().origin);
       return await handler(req, ctx);
     } catch (err) {
       return errorResponse(err);

@@ -2,42 +2,65 @@ import "server-only";
 import { headers } from "next/headers";
 import { AppError } from "../api/errors";
 import { getConfig } from "../config";
-import { hasRole, type Role, type User } from "./permissions";
-import { unsealLocalToken } from "./local-token";
-import { getSession } from "./session";
+import { verifyAccessToken } from "./oidc";
+import { hasRole, roleFromClaims, type Role, type User } from "./permissions";
+import { getSession, sessionExpiry } from "./session";
 
 /**
- * The auth guard. Every layout, route handler and server action calls requireUser() or
+ * The auth guard. Every layout, page, route handler and server action calls requireUser() or
  * requireRole() itself, first thing: a proxy or a layout alone protects nothing, because
  * route handlers and server actions are reachable by a plain HTTP request.
+ * Callers prove who they are with the session cookie (browsers) or an Entra access token
+ * (`Authorization: Bearer`, scripts and daemon apps); both are checked on every request.
  */
 export async function getCurrentUser(): Promise<User | null> {
   const authz = (await headers()).get("authorization");
   if (authz) return userFromBearer(authz);
-  const session = await getSession();
-  return session.user ? { ...session.user, via: "session" } : null;
+  return userFromSession();
+}
+
+async function userFromSession(): Promise<User | null> {
+  const cfg = getConfig();
+  const { user } = await getSession();
+  if (!user || sessionExpiry(user, cfg.session)) return null;
+  return {
+    id: user.oid,
+    name: user.name,
+    username: user.username,
+    tenantId: user.tid,
+    role: cfg.auth ? roleFromClaims(user.roles, cfg.auth.roles) : null,
+    via: "session",
+  };
 }
 
 async function userFromBearer(header: string): Promise<User | null> {
-  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (!m) return null;
-  const cfg = getConfig();
-  // Local tokens only where local sign-in is allowed (never in production, never on Azure).
-  if (cfg.localAuth.enabled && cfg.localAuth.secret) {
-    const u = await unsealLocalToken(cfg.localAuth.secret, m[1]);
-    if (u) return { ...u, via: "bearer" };
-  }
-  return null;
+  const m = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header.trim());
+  const auth = getConfig().auth;
+  if (!m || !auth) return null;
+  const claims = await verifyAccessToken(auth, m[1]);
+  if (!claims) return null;
+  const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
+  return {
+    id: String(claims.oid),
+    name: str(claims.name) ?? str(claims.preferred_username) ?? str(claims.azp) ?? str(claims.appid) ?? String(claims.oid),
+    username: str(claims.preferred_username),
+    tenantId: String(claims.tid),
+    role: roleFromClaims(claims.roles, auth.roles),
+    via: "bearer",
+  };
 }
 
 export async function requireUser(): Promise<User> {
   const user = await getCurrentUser();
-  if (!user) throw new AppError("unauthorized", "Sign in first (session cookie or Authorization: Bearer token).");
+  if (!user) throw new AppError("unauthorized", "Sign in first (session cookie or Authorization: Bearer <Entra access token>).");
   return user;
 }
 
 export async function requireRole(role: Role): Promise<User> {
   const user = await requireUser();
-  if (!hasRole(user, role)) throw new AppError("forbidden", `This needs the ${role} role; you are signed in as ${user.role}.`);
+  if (!hasRole(user, role)) {
+    const has = user.role ? `you have the ${user.role} role` : "your account has no role in this console";
+    throw new AppError("forbidden", `This needs the ${role} role; ${has}.`);
+  }
   return user;
 }

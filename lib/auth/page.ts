@@ -17,7 +17,7 @@ export async function requirePageRole(role: Role = "reader"): Promise<User> {
     if (err instanceof AppError && err.code === "unauthorized") {
       // Set by proxy.ts; sanitised again because a header is only a hint.
       const next = safeNextPath((await headers()).get("x-console-path"));
-      redirect(next === "/" ? "/signin" : `/signin?next=${encodeURIComponent(next)}`);
+      redirect(next === "/" ? "/auth/sign-in" : `/auth/sign-in?next=${encodeURIComponent(next)}`);
     }
     if (err instanceof AppError && err.code === "forbidden") forbidden();
     throw err;

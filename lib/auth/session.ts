@@ -1,32 +1,47 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { getIronSession, type SessionOptions } from "iron-session";
+import { getIronSession, sealData, unsealData, type SessionOptions } from "iron-session";
 import { getConfig } from "../config";
-import type { Role } from "./permissions";
+import { sessionCookieName, type SessionData } from "./session-rules";
 
-/** The session lives in an encrypted cookie, so any console instance can serve any request. */
-export interface SessionData {
-  user?: { id: string; name: string; email?: string; role: Role };
-}
+export { sessionExpiry, type SessionData, type SessionUser } from "./session-rules";
 
-export const SESSION_COOKIE = "geoetl_session";
-
-function sessionOptions(): SessionOptions {
+export function sessionOptions(): SessionOptions {
   const cfg = getConfig();
+  const secure = cfg.origin.startsWith("https://");
   return {
-    cookieName: SESSION_COOKIE,
-    password: cfg.sessionSecret,
-    ttl: 8 * 60 * 60,
-    cookieOptions: {
-      httpOnly: true,
-      sameSite: "lax",
-      // Secure unless we serve plain http on this machine (local demo and tests).
-      secure: cfg.nodeEnv === "production" && !cfg.localAuth.enabled,
-      path: "/",
-    },
+    cookieName: sessionCookieName(cfg.origin),
+    password: cfg.session.secret,
+    // The cookie itself lives as long as the absolute lifetime; sessionExpiry() enforces both limits.
+    ttl: cfg.session.maxAgeSeconds,
+    cookieOptions: { httpOnly: true, sameSite: "lax", secure, path: "/" },
   };
 }
 
 export async function getSession() {
   return getIronSession<SessionData>(await cookies(), sessionOptions());
+}
+
+/**
+ * The short-lived cookie that carries one sign-in attempt from /auth/sign-in to /auth/callback:
+ * state, nonce, PKCE verifier and where to go afterwards. Sealed, 10 minutes.
+ */
+export interface SignInFlow {
+  state: string;
+  nonce: string;
+  verifier: string;
+  next: string;
+}
+export const FLOW_TTL_SECONDS = 600;
+export const flowCookieName = (origin: string) => (origin.startsWith("https://") ? "__Host-geoetl_signin" : "geoetl_signin");
+
+export const sealFlow = (flow: SignInFlow, secret: string) => sealData(flow, { password: secret, ttl: FLOW_TTL_SECONDS });
+export async function unsealFlow(sealed: string | undefined, secret: string): Promise<SignInFlow | null> {
+  if (!sealed) return null;
+  try {
+    const f = await unsealData<Partial<SignInFlow>>(sealed, { password: secret, ttl: FLOW_TTL_SECONDS });
+    return f.state && f.nonce && f.verifier && typeof f.next === "string" ? (f as SignInFlow) : null;
+  } catch {
+    return null;
+  }
 }

@@ -31,8 +31,8 @@ export interface AuditRow {
 }
 
 /** Who, as the audit log names them: "Name (id)" and the role they acted with. */
-export function auditActor(u: { id: string; name?: string; role: string }): { actor: string; role: string } {
-  return { actor: u.name && u.name !== u.id ? `${u.name} (${u.id})` : u.id, role: u.role };
+export function auditActor(u: { id: string; name?: string; role: string | null }): { actor: string; role: string } {
+  return { actor: u.name && u.name !== u.id ? `${u.name} (${u.id})` : u.id, role: u.role ?? "none" };
 }
 
 const INSERT = `INSERT INTO console.audit_log (actor, actor_role, action, target, outcome, details, warnings)

@@ -151,9 +151,9 @@ export async function unpublishTable(tableName: string, user: Actor): Promise<Un
 }
 
 /** Records a refused attempt (wrong role or not signed in). */
-export async function auditDeniedUnpublish(tableName: string | null, user: Actor | null, reason: string): Promise<void> {
+export async function auditDeniedUnpublish(tableName: string | null, user: Actor, reason: string): Promise<void> {
   await tryWriteAudit({
-    ...(user ? auditActor(user) : { actor: "anonymous", role: "none" }),
+    ...auditActor(user),
     action: UNPUBLISH_ACTION,
     target: tableName,
     outcome: "denied",
@@ -196,8 +196,13 @@ export async function requireUnpublisher(tableName: string | null): Promise<User
   try {
     return await requireRole("admin");
   } catch (err) {
-    if (err instanceof AppError && (err.code === "forbidden" || err.code === "unauthorized")) {
-      await auditDeniedUnpublish(tableName, await getCurrentUser().catch(() => null), err.message);
+    if (err instanceof AppError && err.code === "forbidden") {
+      const user = await getCurrentUser().catch(() => null);
+      if (user) await auditDeniedUnpublish(tableName, user, err.message);
+    } else if (err instanceof AppError && err.code === "unauthorized") {
+      // Anonymous callers never write to the database (a flood of them would fill the audit
+      // log): their refusal is a log line.
+      console.warn(JSON.stringify({ level: "warn", msg: "anonymous mutation refused", action: UNPUBLISH_ACTION, target: tableName?.slice(0, 256) }));
     }
     throw err;
   }

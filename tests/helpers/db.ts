@@ -13,7 +13,6 @@ export function testDatabase(prefix = "t") {
     ctx.name = await createDatabaseFromTemplate(`geoetl_test_${prefix}`);
     process.env.DATABASE_URL = urlFor(ctx.name);
     process.env.DATABASE_READER_URL = urlFor(ctx.name, "geoetl_reader");
-    process.env.AUTH_MODE = "local";
     ctx.client = new Client({ connectionString: urlFor(ctx.name) });
     await ctx.client.connect();
   });

@@ -1,22 +1,20 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { sealLocalToken } from "@/lib/auth/local-token";
 import { getLayer, listFeatures, listMetadata } from "@/lib/db/geo";
 import { findGeoTable, isPlainIdentifier, qualifiedGeoTable } from "@/lib/db/identifiers";
 import { readQuery } from "@/lib/db/pool";
 import { getStacItem } from "@/lib/db/stac";
 import { testDatabase } from "../helpers/db";
 import { setAuthorization } from "../helpers/next-headers";
+import { bearer } from "../helpers/auth";
 
 // The metadata route runs for real (auth guard included); next/headers hands it a bearer token.
-const SECRET = "geo-api-test-secret-0123456789abcdef0123456789ab";
-process.env.LOCAL_AUTH_SECRET = SECRET;
 (process.env as Record<string, string>).NODE_ENV = "test";
 vi.mock("next/headers", () => import("../helpers/next-headers"));
 
 const db = testDatabase("geometa");
 
 beforeAll(async () => {
-  setAuthorization(`Bearer ${await sealLocalToken(SECRET, { id: "local:test", name: "Test Reader", role: "reader" })}`);
+  setAuthorization(await bearer("reader"));
 });
 
 describe("GET /api/dbadmin/geo/metadata", async () => {

@@ -1,15 +1,13 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { testDatabase } from "../helpers/db";
 import { setAuthorization } from "../helpers/next-headers";
-import { sealLocalToken } from "@/lib/auth/local-token";
+import { bearer } from "../helpers/auth";
 
 /**
  * API contract: shapes, 400s naming the parameter, 404s, 401 without a caller. The route
  * handlers run for real (auth guard included); only next/headers is replaced, because there is
  * no Next request scope in Vitest: it hands the guard the Authorization header of each request.
  */
-const SECRET = "jobs-api-test-secret-0123456789abcdef0123456789";
-process.env.LOCAL_AUTH_SECRET = SECRET;
 (process.env as Record<string, string>).NODE_ENV = "test";
 vi.mock("next/headers", () => import("../helpers/next-headers"));
 
@@ -17,7 +15,7 @@ const db = testDatabase("jobsapi");
 let readerToken = "";
 
 beforeAll(async () => {
-  readerToken = `Bearer ${await sealLocalToken(SECRET, { id: "local:test", name: "Test Reader", role: "reader" })}`;
+  readerToken = await bearer("reader");
 });
 
 const req = (path: string) => new Request(`http://console.test${path}`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "@/lib/config";
 
 const UUID = "12345678-1234-1234-1234-123456789abc";
+const UUID2 = "87654321-4321-4321-4321-cba987654321";
 
 function errorLines(env: Record<string, string>): string[] {
   try {
@@ -31,11 +32,10 @@ describe("parseConfig", () => {
 
   it("uses the user-assigned managed identity first (seeds/003 priority 1)", () => {
     const cfg = parseConfig({
-      DATABASE_URL: "postgresql://ignored:secret@srv.postgres.database.azure.com/geo?sslmode=require",
+      DATABASE_URL: "postgresql://ignored:secret@srv.postgres.database.azure.com/geo?sslmode=verify-full",
       DB_ADMIN_MANAGED_IDENTITY_CLIENT_ID: UUID,
       DB_ADMIN_MANAGED_IDENTITY_NAME: "rmhpgflexadmin",
       WEBSITE_SITE_NAME: "app",
-      AUTH_MODE: "entra",
     });
     expect(cfg.admin.auth).toEqual({ kind: "managed-identity", clientId: UUID, assigned: "user" });
     expect(cfg.admin.user).toBe("rmhpgflexadmin");
@@ -43,7 +43,7 @@ describe("parseConfig", () => {
   });
 
   it("falls back to the system-assigned identity on Azure (priority 2), then a password (priority 3)", () => {
-    const azure = parseConfig({ DATABASE_URL: "postgresql://geoadmin@srv/geo?sslmode=require", WEBSITE_SITE_NAME: "app", AUTH_MODE: "entra" });
+    const azure = parseConfig({ DATABASE_URL: "postgresql://geoadmin@srv/geo?sslmode=verify-full", WEBSITE_SITE_NAME: "app" });
     expect(azure.admin.auth).toEqual({ kind: "managed-identity", assigned: "system" });
     const pw = parseConfig({ DATABASE_URL: "postgresql://u:p%40ss@db.example.com/geo?sslmode=verify-full" });
     expect(pw.admin.auth).toEqual({ kind: "password", password: "p@ss" });
@@ -56,7 +56,21 @@ describe("parseConfig", () => {
 
   it("needs sslrootcert for verify-ca and TLS for managed identity", () => {
     expect(errorLines({ DATABASE_URL: "postgresql://u:p@db.example.com/geo?sslmode=verify-ca" })[0]).toMatch(/^PGSSLROOTCERT/);
-    expect(errorLines({ DATABASE_URL: "postgresql://u@db/geo?sslmode=disable", DB_ADMIN_MANAGED_IDENTITY_CLIENT_ID: UUID, DB_ADMIN_MANAGED_IDENTITY_NAME: "x", AUTH_MODE: "entra" })[0]).toMatch(/needs TLS/);
+  });
+
+  it("refuses to send a managed identity's token without verify-full, for either connection", () => {
+    for (const mode of ["disable", "prefer", "require", "verify-ca&sslrootcert=/etc/ssl/certs/ca-certificates.crt"]) {
+      const admin = errorLines({ DATABASE_URL: `postgresql://u@db/geo?sslmode=${mode}`, DB_ADMIN_MANAGED_IDENTITY_CLIENT_ID: UUID, DB_ADMIN_MANAGED_IDENTITY_NAME: "x" });
+      expect(admin, mode).toEqual([expect.stringMatching(/^DATABASE_URL: a managed identity needs sslmode=verify-full/)]);
+    }
+    // The default sslmode (prefer) is refused too: the reader's identity was not checked at all before.
+    const reader = errorLines({
+      DATABASE_URL: "postgresql://admin:pw@db.example.com/geo?sslmode=verify-full",
+      DATABASE_READER_URL: "postgresql://r@replica.example.com/geo",
+      DB_READER_MANAGED_IDENTITY_CLIENT_ID: UUID,
+    });
+    expect(reader).toEqual([expect.stringMatching(/^DATABASE_READER_URL: a managed identity needs sslmode=verify-full/)]);
+    expect(parseConfig({ DATABASE_URL: "postgresql://u@db/geo?sslmode=verify-full", DB_ADMIN_MANAGED_IDENTITY_CLIENT_ID: UUID, DB_ADMIN_MANAGED_IDENTITY_NAME: "x" }).admin.sslMode).toBe("verify-full");
   });
 
   it("supports the libpq PG* variables", () => {
@@ -70,7 +84,7 @@ describe("parseConfig", () => {
       DATABASE_READER_URL: "postgresql://reader:rpw@replica.example.com/geo?sslmode=require",
     });
     expect(cfg.reader).toMatchObject({ host: "replica.example.com", user: "reader", auth: { kind: "password", password: "rpw" } });
-    const mi = parseConfig({ DATABASE_URL: "postgresql://admin:pw@db.example.com/geo?sslmode=require", DB_READER_MANAGED_IDENTITY_CLIENT_ID: UUID, DB_READER_MANAGED_IDENTITY_NAME: "geo-reader" });
+    const mi = parseConfig({ DATABASE_URL: "postgresql://admin:pw@db.example.com/geo?sslmode=verify-full", DB_READER_MANAGED_IDENTITY_CLIENT_ID: UUID, DB_READER_MANAGED_IDENTITY_NAME: "geo-reader" });
     expect(mi.reader).toMatchObject({ user: "geo-reader", auth: { kind: "managed-identity", clientId: UUID } });
     expect(mi.admin.auth.kind).toBe("password");
   });
@@ -81,12 +95,29 @@ describe("parseConfig", () => {
     expect(parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g", DB_POOL_MAX: "3" }).poolMax).toBe(3);
   });
 
-  it("refuses local sign-in in production unless on a loopback database with the explicit local flag", () => {
-    expect(errorLines({ NODE_ENV: "production", DATABASE_URL: "postgresql://u@127.0.0.1/g" })[0]).toMatch(/^AUTH_MODE: local sign-in is refused because NODE_ENV is production/);
-    const local = parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgresql://u@127.0.0.1/g", ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD: "1" });
-    expect(local.localAuth.enabled).toBe(true);
-    expect(errorLines({ NODE_ENV: "production", DATABASE_URL: "postgresql://u:p@db.example.com/g", ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD: "1" })[0]).toMatch(/not on this machine/);
-    expect(parseConfig({ DATABASE_URL: "postgresql://u:p@db.example.com/g" }).localAuth).toMatchObject({ enabled: false });
+  it("needs the Entra settings, the origin and a session key in production, one line each", () => {
+    const lines = errorLines({ NODE_ENV: "production", DATABASE_URL: "postgresql://u@127.0.0.1/g" });
+    expect(lines.map((l) => l.split(":")[0]).sort()).toEqual(["CONSOLE_ORIGIN", "ENTRA_CLIENT_ID", "ENTRA_CLIENT_SECRET", "ENTRA_TENANT_ID", "SESSION_SECRET"]);
+    const dev = parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g" });
+    expect(dev.auth).toBeNull();
+    expect(dev.authMissing).toMatch(/ENTRA_TENANT_ID/);
+  });
+
+  it("builds the Entra settings: v2 authority, audiences, role names, certificate or secret", () => {
+    const base = { DATABASE_URL: "postgresql://u@127.0.0.1/g", ENTRA_TENANT_ID: UUID, ENTRA_CLIENT_ID: UUID2 };
+    const cfg = parseConfig({ ...base, ENTRA_CLIENT_SECRET: "s3cret", CONSOLE_ORIGIN: "https://console.example.com" });
+    expect(cfg.auth).toMatchObject({
+      authority: `https://login.microsoftonline.com/${UUID}/v2.0`,
+      audiences: [`api://${UUID2}`, UUID2],
+      roles: { admin: "GeoAdmin.Admin", reader: "GeoAdmin.Reader" },
+      credential: { kind: "secret", secret: "s3cret" },
+    });
+    expect(cfg.allowedHosts).toEqual(["console.example.com"]);
+    const cert = parseConfig({ ...base, ENTRA_CLIENT_CERTIFICATE_PATH: "/k.pem", ENTRA_CLIENT_CERTIFICATE_THUMBPRINT: "ab".repeat(32), ENTRA_ADMIN_ROLE: "Ops.Admin" });
+    expect(cert.auth).toMatchObject({ credential: { kind: "certificate", path: "/k.pem" }, roles: { admin: "Ops.Admin" } });
+    expect(errorLines({ ...base, ENTRA_CLIENT_CERTIFICATE_PATH: "/k.pem" })).toEqual([expect.stringMatching(/^ENTRA_CLIENT_CERTIFICATE_THUMBPRINT: required/)]);
+    expect(errorLines({ ...base, ENTRA_CLIENT_SECRET: "x", ENTRA_AUTHORITY: "http://idp.example.com/t/v2.0" })).toEqual([expect.stringMatching(/^ENTRA_AUTHORITY: expected an https URL/)]);
+    expect(errorLines({ ...base, ENTRA_CLIENT_SECRET: "x", CONSOLE_ORIGIN: "https://c.example.com/app" })).toEqual([expect.stringMatching(/^CONSOLE_ORIGIN: /)]);
   });
 
   it("bounds the orphan check interval (Node timers overflow past ~596 h)", () => {
@@ -94,13 +125,14 @@ describe("parseConfig", () => {
     expect(parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g", ORPHAN_CHECK_INTERVAL_HOURS: "0" }).orphanCheckIntervalHours).toBe(0);
   });
 
-  it("uses the well-known development session key only where local sign-in is allowed", () => {
-    const local = parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g" });
-    expect(local.sessionSecret).toMatch(/^geoetl-local-development/);
-    const remote = parseConfig({ DATABASE_URL: "postgresql://u:p@db.example.com/g" });
-    expect(remote.localAuth.enabled).toBe(false);
-    expect(remote.sessionSecret).not.toMatch(/geoetl-local-development/);
-    expect(remote.sessionSecret).toHaveLength(64);
-    expect(parseConfig({ DATABASE_URL: "postgresql://u:p@db.example.com/g" }).sessionSecret).not.toBe(remote.sessionSecret);
+  it("makes a random per-process session key when none is given (never a well-known one)", () => {
+    const a = parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g" }).session.secret;
+    expect(a).toHaveLength(64);
+    expect(parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g" }).session.secret).not.toBe(a);
+    expect(parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g", SESSION_SECRET: "k".repeat(40), SESSION_IDLE_MINUTES: "5" }).session).toEqual({
+      secret: "k".repeat(40),
+      maxAgeSeconds: 8 * 3600,
+      idleSeconds: 300,
+    });
   });
 });

@@ -15,7 +15,7 @@ class FakeCredential implements TokenCredential {
 
 describe("managed identity as pg's password", () => {
   it("asks the user-assigned identity for a fresh token on every new connection", async () => {
-    const cfg = parseConfig({ DATABASE_URL: "postgresql://x@srv/geo?sslmode=require", DB_ADMIN_MANAGED_IDENTITY_CLIENT_ID: "12345678-1234-1234-1234-123456789abc", DB_ADMIN_MANAGED_IDENTITY_NAME: "geoadmin", AUTH_MODE: "entra" });
+    const cfg = parseConfig({ DATABASE_URL: "postgresql://x@srv/geo?sslmode=verify-full", DB_ADMIN_MANAGED_IDENTITY_CLIENT_ID: "12345678-1234-1234-1234-123456789abc", DB_ADMIN_MANAGED_IDENTITY_NAME: "geoadmin" });
     const made: FakeCredential[] = [];
     const password = passwordFor(cfg.admin, (id) => {
       const c = new FakeCredential(id);
@@ -31,13 +31,13 @@ describe("managed identity as pg's password", () => {
   });
 
   it("uses the system-assigned identity (no client id) on Azure", async () => {
-    const cfg = parseConfig({ DATABASE_URL: "postgresql://geoadmin@srv/geo?sslmode=require", WEBSITE_SITE_NAME: "app", AUTH_MODE: "entra" });
+    const cfg = parseConfig({ DATABASE_URL: "postgresql://geoadmin@srv/geo?sslmode=verify-full", WEBSITE_SITE_NAME: "app" });
     const fn = passwordFor(cfg.admin, (id) => new FakeCredential(id)) as () => Promise<string>;
     expect(await fn()).toBe("token-system-1");
   });
 
   it("surfaces an identity that returns no token", async () => {
-    const cfg = parseConfig({ DATABASE_URL: "postgresql://geoadmin@srv/geo?sslmode=require", WEBSITE_SITE_NAME: "app", AUTH_MODE: "entra" });
+    const cfg = parseConfig({ DATABASE_URL: "postgresql://geoadmin@srv/geo?sslmode=verify-full", WEBSITE_SITE_NAME: "app" });
     const fn = passwordFor(cfg.admin, () => ({ getToken: async () => null })) as () => Promise<string>;
     await expect(fn()).rejects.toThrow(/no token/);
   });

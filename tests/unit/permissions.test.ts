@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canMutate, hasRole } from "@/lib/auth/permissions";
-import { sealLocalToken, unsealLocalToken } from "@/lib/auth/local-token";
+import { canMutate, hasRole, roleFromClaims } from "@/lib/auth/permissions";
 import { AppError, isDatabaseUnavailable, toAppError } from "@/lib/api/errors";
 
 describe("permissions", () => {
@@ -13,13 +12,18 @@ describe("permissions", () => {
   });
 });
 
-describe("local API tokens", () => {
-  const secret = "x".repeat(64);
-  it("round-trips and rejects another key or garbage", async () => {
-    const t = await sealLocalToken(secret, { id: "local:ci", name: "ci", role: "reader" });
-    expect(await unsealLocalToken(secret, t)).toEqual({ id: "local:ci", name: "ci", role: "reader" });
-    expect(await unsealLocalToken("y".repeat(64), t)).toBeNull();
-    expect(await unsealLocalToken(secret, "Fe26.2**garbage")).toBeNull();
+describe("roles from the token", () => {
+  const names = { admin: "GeoAdmin.Admin", reader: "GeoAdmin.Reader" };
+  it("maps Entra app roles to the console role; admin wins; anything else is no access", () => {
+    expect(roleFromClaims(["GeoAdmin.Reader", "GeoAdmin.Admin"], names)).toBe("admin");
+    expect(roleFromClaims(["GeoAdmin.Reader"], names)).toBe("reader");
+    expect(roleFromClaims(["geoadmin.admin", "Admin"], names)).toBeNull();
+    expect(roleFromClaims("GeoAdmin.Admin", names)).toBeNull();
+    expect(roleFromClaims(undefined, names)).toBeNull();
+  });
+  it("a user without a role has no access at all", () => {
+    expect(hasRole({ role: null }, "reader")).toBe(false);
+    expect(canMutate({ role: null })).toBe(false);
   });
 });
 

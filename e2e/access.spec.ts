@@ -1,0 +1,121 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { apiToken } from "./helpers";
+
+/**
+ * The access-control inventory. Every route handler and page is found on the file system, and
+ * each must have an expectation below: a new route without one fails this test. Then, over real
+ * HTTP against the production build: anonymous → 401 JSON (API) or a redirect to sign-in (pages);
+ * reader → 403 on every mutation; admin → let through. Server actions have their own inventory
+ * (tests/integration/actions-inventory.test.ts).
+ */
+type Access = "public" | "reader" | "admin";
+interface RouteExpectation {
+  /** A concrete URL for the route (harmless for an admin: unknown names, no confirm). */
+  url: string;
+  methods: Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Access>>;
+}
+
+const JOB = "7e0eb20b9f85341b7ae251c93e9fe68c0c5e6f37f715aa792e2252a8b3c83446";
+const ROUTES: Record<string, RouteExpectation> = {
+  "app/api/health/route.ts": { url: "/api/health", methods: { GET: "public" } },
+  "app/api/me/route.ts": { url: "/api/me", methods: { GET: "reader" } },
+  "app/api/dbadmin/stats/route.ts": { url: "/api/dbadmin/stats", methods: { GET: "reader" } },
+  "app/api/dbadmin/jobs/route.ts": { url: "/api/dbadmin/jobs?limit=1", methods: { GET: "reader" } },
+  "app/api/dbadmin/jobs/[job_id]/route.ts": { url: `/api/dbadmin/jobs/${JOB}`, methods: { GET: "reader" } },
+  "app/api/dbadmin/tasks/route.ts": { url: "/api/dbadmin/tasks?limit=1", methods: { GET: "reader" } },
+  "app/api/dbadmin/tasks/[job_id]/route.ts": { url: `/api/dbadmin/tasks/${JOB}?limit=1`, methods: { GET: "reader" } },
+  "app/api/dbadmin/geo/metadata/route.ts": { url: "/api/dbadmin/geo/metadata?limit=1", methods: { GET: "reader" } },
+  "app/api/dbadmin/geo/orphans/route.ts": { url: "/api/dbadmin/geo/orphans", methods: { GET: "reader" } },
+  "app/api/dbadmin/geo/unpublish/route.ts": { url: "/api/dbadmin/geo/unpublish?table_name=no_such_layer&confirm=yes", methods: { POST: "admin" } },
+  "app/api/export/jobs/route.ts": { url: "/api/export/jobs?format=json&limit=1", methods: { GET: "reader" } },
+  "app/api/export/tasks/route.ts": { url: "/api/export/tasks?format=json&limit=1", methods: { GET: "reader" } },
+  "app/api/tiles/[table]/[z]/[x]/[y]/route.ts": { url: "/api/tiles/world_countries/0/0/0.mvt", methods: { GET: "reader" } },
+  "app/api/tiles/maplibre-worker/route.ts": { url: "/api/tiles/maplibre-worker", methods: { GET: "reader" } },
+  // Sign-in itself: public by nature (they start, finish and end a sign-in).
+  "app/auth/sign-in/route.ts": { url: "/auth/sign-in", methods: { GET: "public" } },
+  "app/auth/callback/route.ts": { url: "/auth/callback?code=x&state=y", methods: { GET: "public" } },
+  "app/auth/sign-out/route.ts": { url: "/auth/sign-out", methods: { POST: "public" } },
+};
+
+const PAGES: Record<string, { url: string; access: Access }> = {
+  "app/signin/page.tsx": { url: "/signin", access: "public" },
+  "app/(console)/page.tsx": { url: "/", access: "reader" },
+  "app/(console)/jobs/page.tsx": { url: "/jobs", access: "reader" },
+  "app/(console)/jobs/[id]/page.tsx": { url: `/jobs/${JOB}`, access: "reader" },
+  "app/(console)/tasks/page.tsx": { url: "/tasks", access: "reader" },
+  "app/(console)/geo/page.tsx": { url: "/geo", access: "reader" },
+  "app/(console)/geo/[table]/page.tsx": { url: "/geo/world_countries", access: "reader" },
+  "app/(console)/orphans/page.tsx": { url: "/orphans", access: "reader" },
+  "app/(console)/audit/page.tsx": { url: "/audit", access: "reader" },
+  "app/(console)/health/page.tsx": { url: "/health", access: "reader" },
+  "app/(console)/maintenance/page.tsx": { url: "/maintenance", access: "reader" },
+};
+
+function walk(dir: string, name: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p, name) : e.name === name ? [p] : [];
+  });
+}
+
+function methodsOf(file: string): string[] {
+  const src = readFileSync(file, "utf8");
+  return [...src.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]).sort();
+}
+
+test("every route handler and page has an access expectation, and every expected method exists", () => {
+  const routes = walk("app", "route.ts").sort();
+  expect(routes, "a route handler without an expectation in e2e/access.spec.ts").toEqual(Object.keys(ROUTES).sort());
+  for (const file of routes) expect(methodsOf(file), file).toEqual(Object.keys(ROUTES[file].methods).sort());
+  expect(walk("app", "page.tsx").sort(), "a page without an expectation in e2e/access.spec.ts").toEqual(Object.keys(PAGES).sort());
+});
+
+async function call(request: APIRequestContext, method: string, url: string, token?: string, origin?: string) {
+  const headers: Record<string, string> = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (origin) headers.Origin = origin;
+  return request.fetch(url, { method, headers, maxRedirects: 0 });
+}
+
+test("route handlers: anonymous → 401 JSON, reader → 403 on mutations, admin → let through", async ({ request, baseURL }) => {
+  const reader = apiToken("reader");
+  const admin = apiToken("admin");
+  for (const [file, r] of Object.entries(ROUTES)) {
+    for (const [method, access] of Object.entries(r.methods)) {
+      const what = `${method} ${r.url} (${file})`;
+      const anon = await call(request, method, r.url, undefined, baseURL);
+      if (access === "public") {
+        expect(anon.status(), `${what} anonymous`).not.toBe(401);
+        continue;
+      }
+      expect(anon.status(), `${what} anonymous`).toBe(401);
+      expect((await anon.json()).error.code, what).toBe("unauthorized");
+      const asReader = await call(request, method, r.url, reader);
+      if (access === "admin") {
+        expect(asReader.status(), `${what} reader`).toBe(403);
+        expect((await asReader.json()).error.code, what).toBe("forbidden");
+      } else expect([200, 204], `${what} reader`).toContain(asReader.status());
+      const asAdmin = await call(request, method, r.url, admin);
+      expect([200, 204, 404], `${what} admin`).toContain(asAdmin.status());
+    }
+  }
+});
+
+test("pages: anonymous → sign-in (and back), reader → the page, or 403 on admin pages", async ({ request }) => {
+  const reader = apiToken("reader");
+  for (const [file, p] of Object.entries(PAGES)) {
+    const res = await request.get(p.url, { maxRedirects: 0 });
+    if (p.access === "public") {
+      expect(res.status(), file).toBe(200);
+      continue;
+    }
+    expect(res.status(), `${p.url} anonymous (${file})`).toBe(307);
+    const to = new URL(res.headers().location, "http://x");
+    expect(to.pathname, file).toBe("/auth/sign-in");
+    expect(to.searchParams.get("next") ?? "/", file).toBe(p.url);
+    const asReader = await request.get(p.url, { maxRedirects: 0, headers: { Authorization: `Bearer ${reader}` } });
+    expect(asReader.status(), `${p.url} reader (${file})`).toBe(p.access === "admin" ? 403 : 200);
+  }
+});

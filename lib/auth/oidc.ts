@@ -1,0 +1,93 @@
+import "server-only";
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
+import { AppError } from "../api/errors";
+import type { AuthConfig } from "../config";
+
+/**
+ * The OpenID authority's metadata and keys, and token verification with jose. msal-node only
+ * decodes tokens; every token the console trusts (the ID token at sign-in, bearer tokens on the
+ * API) is verified here: RS256 signature against the authority's JWKS, issuer, audience, expiry,
+ * not-before. Entra in production, the local provider (scripts/idp) in the demo and tests: same
+ * code, the authority URL differs.
+ */
+export interface OidcMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
+  end_session_endpoint?: string;
+  [k: string]: unknown;
+}
+
+const METADATA_TTL_MS = 60 * 60 * 1000;
+const ALGORITHMS = ["RS256"];
+const CLOCK_TOLERANCE_S = 60;
+
+interface Cache {
+  authority: string;
+  at: number;
+  metadata: OidcMetadata;
+  jwks: ReturnType<typeof createRemoteJWKSet>;
+}
+const g = globalThis as unknown as { __geoetlOidc?: Cache; __geoetlOidcPending?: Promise<Cache> };
+
+async function load(authority: string): Promise<Cache> {
+  let res: Response;
+  try {
+    res = await fetch(`${authority}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "OpenID discovery failed", authority, error: String((err as Error)?.cause ?? err) }));
+    throw new AppError("service_unavailable", "The sign-in service cannot be reached. Retry in a moment.");
+  }
+  if (!res.ok) throw new AppError("service_unavailable", `The sign-in service answered ${res.status} to discovery. Retry in a moment.`);
+  const metadata = (await res.json()) as OidcMetadata;
+  // The issuer in the metadata must be the authority we were configured with (OpenID Discovery §4.3).
+  if (metadata.issuer?.replace(/\/+$/, "") !== authority) {
+    throw new AppError("service_unavailable", "The sign-in service's metadata names another issuer; check ENTRA_AUTHORITY.");
+  }
+  return { authority, at: Date.now(), metadata, jwks: createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: 5000 }) };
+}
+
+async function cache(auth: AuthConfig): Promise<Cache> {
+  const c = g.__geoetlOidc;
+  if (c && c.authority === auth.authority && Date.now() - c.at < METADATA_TTL_MS) return c;
+  // One discovery request at a time, whatever the number of concurrent requests.
+  g.__geoetlOidcPending ??= load(auth.authority).finally(() => (g.__geoetlOidcPending = undefined));
+  g.__geoetlOidc = await g.__geoetlOidcPending;
+  return g.__geoetlOidc;
+}
+
+export async function oidcMetadata(auth: AuthConfig): Promise<OidcMetadata> {
+  return (await cache(auth)).metadata;
+}
+
+/** The ID token from the sign-in: for this client, with the nonce this browser was given. */
+export async function verifyIdToken(auth: AuthConfig, token: string, nonce: string): Promise<JWTPayload> {
+  const { jwks } = await cache(auth);
+  const { payload } = await jwtVerify(token, jwks, {
+    issuer: auth.authority,
+    audience: auth.clientId,
+    algorithms: ALGORITHMS,
+    clockTolerance: CLOCK_TOLERANCE_S,
+    requiredClaims: ["exp", "iat", "oid", "tid"],
+  });
+  if (payload.nonce !== nonce) throw new Error("nonce mismatch");
+  return payload;
+}
+
+/** A bearer access token for the console's API; null when it does not verify (→ 401). */
+export async function verifyAccessToken(auth: AuthConfig, token: string): Promise<JWTPayload | null> {
+  const { jwks } = await cache(auth);
+  try {
+    const { payload } = await jwtVerify(token, jwks, {
+      issuer: auth.authority,
+      audience: auth.audiences,
+      algorithms: ALGORITHMS,
+      clockTolerance: CLOCK_TOLERANCE_S,
+      requiredClaims: ["exp", "oid", "tid"],
+    });
+    return payload;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Response security headers, built by proxy.ts for every request. Pure: unit-tested.
+ *
+ * The Content-Security-Policy allows what the pages and maplibre need and nothing else: scripts
+ * only with this request's nonce (Next puts it on its own scripts; 'strict-dynamic' lets those
+ * load the chunks they import), maplibre's worker from the console itself, tiles and JSON from
+ * the console (plus the basemap's origin when one is configured), images from data:/blob: (map
+ * sprites and canvases). Inline style attributes stay allowed: React renders `style={...}` as
+ * attributes, which cannot carry a nonce. `form-action` is left out on purpose: sign-out is a
+ * form POST whose redirect goes to the identity provider's end-session endpoint, and Chromium
+ * applies form-action to that redirect.
+ */
+export function contentSecurityPolicy(nonce: string, opts: { dev?: boolean; extraConnect?: string[] } = {}): string {
+  const connect = ["'self'", ...(opts.extraConnect ?? [])];
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${opts.dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src ${connect.join(" ")}`,
+    "worker-src 'self' blob:",
+    "child-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+export function securityHeaders(opts: { csp: string; https: boolean }): Record<string, string> {
+  return {
+    "Content-Security-Policy": opts.csp,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    ...(opts.https ? { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" } : {}),
+  };
+}
+
+/** The Host header must name this console (DNS rebinding: another name resolving to us). */
+export function hostAllowed(host: string | null, allowed: readonly string[]): boolean {
+  return !!host && allowed.includes(host.toLowerCase());
+}
