@@ -27,15 +27,18 @@ test("a bad DATABASE_URL stops the server with one line, not a stack trace", asy
 test("with the database down, health says 503 and the shell says so plainly", async ({ page, request }) => {
   const port = BASE_PORT + 92;
   // Port 9 (discard) has no PostgreSQL: every connection is refused.
-  const s = startServer({ DATABASE_URL: "postgresql://postgres@127.0.0.1:9/none?sslmode=disable", DATABASE_READER_URL: "" }, port);
+  const origin = `http://127.0.0.1:${port}`;
+  const s = startServer({ DATABASE_URL: "postgresql://postgres:x@127.0.0.1:9/none?sslmode=disable", DATABASE_READER_URL: "", CONSOLE_ORIGIN: origin }, port);
   try {
     await expect(async () => {
       const r = await request.get(`http://127.0.0.1:${port}/api/health`);
       expect(r.status()).toBe(503);
       expect(await r.json()).toEqual({ status: "degraded", database: "unavailable" });
     }).toPass({ timeout: 30_000 });
-    await page.goto(`http://127.0.0.1:${port}/signin`);
-    await page.getByLabel("Name").fill("Ada Admin");
+    // Sign-in does not need the database: the shell then says plainly what is wrong.
+    await page.goto(`${origin}/`);
+    await page.getByLabel("Username").fill("ada@geoetl.local");
+    await page.getByLabel("Password").fill("admin-demo");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByTestId("db-unavailable")).toBeVisible();
     await expect(page.getByRole("heading", { name: "Database unavailable" })).toBeVisible();

@@ -15,19 +15,31 @@ if (process.argv.length !== 3 || (role !== "admin" && role !== "reader")) {
 }
 const clientId = `geoetl-cli-${role}`;
 
-let started: { close(): Promise<void> } | undefined;
-if (!(await isIdpRunning())) {
-  console.error(`token: no local OpenID provider at ${issuer()}; starting one in-process for this request.`);
-  const { startIdp } = await import("./idp/provider");
-  started = await startIdp({ log: (line) => console.error(line) });
+async function getToken(): Promise<string> {
+  // A few tries: another `npm run token` may be starting (or stopping) its own provider right now.
+  for (let attempt = 1; ; attempt++) {
+    let started: { close(): Promise<void> } | undefined;
+    try {
+      if (!(await isIdpRunning())) {
+        console.error(`token: no local OpenID provider at ${issuer()}; starting one in-process for this request.`);
+        const { startIdp } = await import("./idp/provider");
+        started = await startIdp({ log: (line) => console.error(line) });
+      }
+      return await clientCredentialsToken(clientId);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+    } finally {
+      await started?.close();
+    }
+  }
 }
+
 try {
-  const token = await clientCredentialsToken(clientId);
+  const token = await getToken();
   console.error(`Access token for ${clientId} (${role}), valid 1 h. Use: curl -H "Authorization: Bearer $TOKEN" ...`);
   console.log(token);
 } catch (err) {
   console.error(`token: ${(err as Error).message}`);
   process.exitCode = 1;
-} finally {
-  await started?.close();
 }

@@ -63,9 +63,9 @@ export async function startSignIn(auth: AuthConfig, origin: string) {
 }
 
 /** Redeems the code (with the PKCE verifier) for the raw ID token; jose verifies it next. */
-export async function redeemCode(auth: AuthConfig, origin: string, code: string, verifier: string): Promise<string> {
+export async function redeemCode(auth: AuthConfig, origin: string, code: string, flow: { verifier: string; nonce: string }): Promise<string> {
   try {
-    const result = await (await client(auth)).acquireTokenByCode({ code, redirectUri: redirectUri(origin), scopes: SCOPES, codeVerifier: verifier });
+    const result = await (await client(auth)).acquireTokenByCode({ code, redirectUri: redirectUri(origin), scopes: SCOPES, codeVerifier: flow.verifier, nonce: flow.nonce });
     if (!result?.idToken) throw new Error("no ID token in the token response");
     return result.idToken;
   } catch (err) {

@@ -86,6 +86,7 @@ declare module "oidc-provider" {
 
   export interface InteractionResults {
     login?: { accountId: string; remember?: boolean };
+    select_account?: Record<string, never>;
     consent?: { grantId?: string };
     error?: string;
     error_description?: string;
@@ -96,6 +97,7 @@ declare module "oidc-provider" {
     readonly issuer: string;
     readonly Client: ClientClass;
     readonly Grant: GrantClass;
+    readonly OIDCContext: { prototype: OIDCContext };
     static readonly ctx: KoaContext | undefined;
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     use(middleware: Middleware): this;
@@ -108,6 +110,14 @@ declare module "oidc-provider" {
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<string>;
   }
+
+  export interface InteractionPolicy extends Array<unknown> {
+    add(prompt: unknown, index?: number): void;
+  }
+  export const interactionPolicy: {
+    base(): InteractionPolicy;
+    Prompt: new (init: { name: string; requestable: boolean }) => unknown;
+  };
 
   type ErrorClass = new (description?: string, detail?: string) => Error & { error: string; status: number };
   export const errors: { InvalidTarget: ErrorClass; InvalidRequest: ErrorClass; InvalidScope: ErrorClass };

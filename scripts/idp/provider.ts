@@ -18,7 +18,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import Provider, { errors, type Client, type KoaContext, type Token } from "oidc-provider";
+import Provider, { errors, interactionPolicy, type Client, type KoaContext, type OIDCContext, type Token } from "oidc-provider";
 import { createMemoryAdapter } from "oidc-provider/lib/adapters/memory_adapter.js";
 import {
   DAEMON_CLIENTS,
@@ -91,6 +91,13 @@ function sendPage(ctx: KoaContext, html: string, status = 200): void {
   ctx.set("cache-control", "no-store");
   ctx.set("content-security-policy", PAGE_CSP);
   ctx.body = html;
+}
+
+/** oidc-provider's login + consent prompts, plus Entra's prompt=select_account (the sign-in page). */
+function interactionsPolicy() {
+  const policy = interactionPolicy.base();
+  policy.add(new interactionPolicy.Prompt({ name: "select_account", requestable: true }), 0);
+  return policy;
 }
 
 export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> {
@@ -275,6 +282,7 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
       return client.grantTypeAllowed("refresh_token");
     },
     interactions: {
+      policy: interactionsPolicy(),
       url: async (_ctx: unknown, interaction: { uid: string }) => `${TENANT_PATH}/interaction/${interaction.uid}`,
     },
     async renderError(ctx: KoaContext, out: Record<string, unknown>) {
@@ -306,6 +314,19 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
     },
   });
 
+  // MSAL repeats offline_access in every refresh request, but oidc-provider leaves it out of the
+  // refresh token (it keeps it only with prompt=consent) and would answer invalid_scope: ignore it there.
+  const requestParamScopes = Object.getOwnPropertyDescriptor(provider.OIDCContext.prototype, "requestParamScopes")?.get;
+  if (!requestParamScopes) throw new Error("oidc-provider: OIDCContext.prototype.requestParamScopes not found");
+  Object.defineProperty(provider.OIDCContext.prototype, "requestParamScopes", {
+    configurable: true,
+    get(this: OIDCContext) {
+      const scopes = requestParamScopes.call(this) as Set<string>;
+      if (this.route === "token" && this.params?.grant_type === "refresh_token") scopes.delete("offline_access");
+      return scopes;
+    },
+  });
+
   // oidc-provider matches redirect URIs exactly (loopback ports only for native apps). The console
   // runs on whatever local port the demo or a test picked, so for the console client any loopback
   // http://127.0.0.1|localhost:<port>/auth/callback (and post-logout <same>/) is registered. Loopback only.
@@ -331,6 +352,16 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
     }
   });
 
+  // Entra adds client_info (base64url {"uid": oid, "utid": tid}) to token responses with an ID
+  // token; MSAL keys its accounts on it (homeAccountId "<oid>.<tid>") and warns without it.
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.path === "/token" && ctx.status === 200 ? (ctx.body as Record<string, unknown> | undefined) : undefined;
+    if (typeof body?.id_token !== "string") return;
+    const claims = JSON.parse(Buffer.from(body.id_token.split(".")[1], "base64url").toString("utf8")) as { oid?: string };
+    body.client_info = Buffer.from(JSON.stringify({ uid: claims.oid, utid: LOCAL_TENANT_ID })).toString("base64url");
+  });
+
   // The sign-in page (our own; oidc-provider's devInteractions are off).
   provider.use(async (ctx, next) => {
     const match = /^\/interaction\/([\w-]+)(\/abort)?$/.exec(ctx.path);
@@ -352,7 +383,8 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
       ctx.redirect(returnTo);
     };
     if (match[2]) return finish({ error: "access_denied", error_description: "The user cancelled the sign-in." });
-    if (details.prompt.name !== "login") {
+    const selecting = details.prompt.name === "select_account";
+    if (details.prompt.name !== "login" && !selecting) {
       // Not reached with loadExistingGrant above (consent is implied); finish rather than hang.
       return finish({ consent: {} });
     }
@@ -373,7 +405,7 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
     if (form.get("password") !== account.password) {
       return sendPage(ctx, loginPage({ ...page, username, error: { field: "password", message: "Wrong password." } }), 401);
     }
-    return finish({ login: { accountId: account.sub } });
+    return finish({ login: { accountId: account.sub }, ...(selecting ? { select_account: {} } : {}) });
   });
 
   provider.on("server_error", (_ctx, err) => console.error("local OpenID provider: server error:", err));

@@ -28,7 +28,7 @@ export async function GET(req: Request) {
   if (!code || url.searchParams.get("state") !== flow.state) return signInProblem("state", new Error("state mismatch"));
   let claims;
   try {
-    const idToken = await redeemCode(cfg.auth, cfg.origin, code, flow.verifier);
+    const idToken = await redeemCode(cfg.auth, cfg.origin, code, flow);
     claims = await verifyIdToken(cfg.auth, idToken, flow.nonce);
   } catch (err) {
     return signInProblem("failed", err);
