@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { sealData, unsealData } from "iron-session";
 import { getConfig } from "@/lib/config";
 import { sessionCookieName, sessionExpiry, type SessionData } from "@/lib/auth/session-rules";
-import { contentSecurityPolicy, hostAllowed, securityHeaders } from "@/lib/security/headers";
+import { contentSecurityPolicy, hostAllowed, NONCE_HEADER, securityHeaders } from "@/lib/security/headers";
 
 /**
  * Not a guard: every page, route handler and action checks the caller itself. For every request
@@ -29,6 +29,7 @@ export async function proxy(req: NextRequest) {
   headers.set(PATH_HEADER, `${req.nextUrl.pathname}${req.nextUrl.search}`);
   // Next reads the nonce from the request's CSP header and puts it on its scripts.
   headers.set("content-security-policy", csp);
+  headers.set(NONCE_HEADER, nonce);
   const res = NextResponse.next({ request: { headers } });
   for (const [k, v] of Object.entries(securityHeaders({ csp, https: cfg.origin.startsWith("https://") }))) res.headers.set(k, v);
 

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
+import { NONCE_HEADER } from "@/lib/security/headers";
 import "./globals.css";
 
 export const metadata: Metadata = { title: { default: "GeoETL Admin Console", template: "%s · GeoETL Admin Console" } };
@@ -11,11 +12,13 @@ const systemTheme = `if(!document.documentElement.classList.contains('light')&&!
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const theme = (await cookies()).get("theme")?.value;
+  // The CSP nonce proxy.ts made for this request: the one inline script needs it to run.
+  const nonce = (await headers()).get(NONCE_HEADER) ?? undefined;
   const cls = theme === "dark" || theme === "light" ? theme : undefined;
   return (
     <html lang="en" className={cls} suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: systemTheme }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: systemTheme }} />
       </head>
       <body className="min-h-screen antialiased">
         <Providers>{children}</Providers>

@@ -10,6 +10,9 @@
  * form POST whose redirect goes to the identity provider's end-session endpoint, and Chromium
  * applies form-action to that redirect.
  */
+/** Request header carrying the nonce from proxy.ts to the root layout. */
+export const NONCE_HEADER = "x-nonce";
+
 export function contentSecurityPolicy(nonce: string, opts: { dev?: boolean; extraConnect?: string[] } = {}): string {
   const connect = ["'self'", ...(opts.extraConnect ?? [])];
   return [
