@@ -5,6 +5,9 @@ const nextConfig = {
   // pg and the Azure SDK are Node libraries: keep them out of the server bundle.
   serverExternalPackages: ["pg", "@azure/identity", "@azure/msal-node"],
   poweredByHeader: false,
+  // Deployment builds (NEXT_OUTPUT=standalone npm run build) produce .next/standalone/server.js,
+  // a self-contained server for App Service / Container Apps. The demo and tests use `next start`.
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   // `npm test` runs `tsc --noEmit` over the whole tree (tests and scripts included) before the
   // build; checking again inside `next build` would only double the time.
   typescript: { ignoreBuildErrors: true },

@@ -29,7 +29,8 @@ start_idp() {
   local discovery="$ENTRA_AUTHORITY/.well-known/openid-configuration"
   IDP_PID=""
   node -e "$ready" "$discovery" 2>/dev/null && return 0
-  (cd "$ROOT" && exec npx tsx scripts/idp/server.ts) >"$ROOT/.data/idp.log" 2>&1 &
+  # node itself (no npx/tsx wrapper processes), so killing IDP_PID stops the provider.
+  (cd "$ROOT" && exec node --import tsx scripts/idp/server.ts) >"$ROOT/.data/idp.log" 2>&1 &
   IDP_PID=$!
   for _ in $(seq 1 80); do
     node -e "$ready" "$discovery" 2>/dev/null && return 0
