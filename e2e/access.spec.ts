@@ -29,8 +29,11 @@ const ROUTES: Record<string, RouteExpectation> = {
   "app/api/dbadmin/geo/metadata/route.ts": { url: "/api/dbadmin/geo/metadata?limit=1", methods: { GET: "reader" } },
   "app/api/dbadmin/geo/orphans/route.ts": { url: "/api/dbadmin/geo/orphans", methods: { GET: "reader" } },
   "app/api/dbadmin/geo/unpublish/route.ts": { url: "/api/dbadmin/geo/unpublish?table_name=no_such_layer&confirm=yes", methods: { POST: "admin" } },
+  "app/api/dbadmin/maintenance/verify/route.ts": { url: "/api/dbadmin/maintenance/verify", methods: { GET: "reader" } },
   "app/api/export/jobs/route.ts": { url: "/api/export/jobs?format=json&limit=1", methods: { GET: "reader" } },
   "app/api/export/tasks/route.ts": { url: "/api/export/tasks?format=json&limit=1", methods: { GET: "reader" } },
+  "app/api/audit/route.ts": { url: "/api/audit?limit=1", methods: { GET: "reader" } },
+  "app/api/export/audit/route.ts": { url: "/api/export/audit?format=json&limit=1", methods: { GET: "reader" } },
   "app/api/tiles/[table]/[z]/[x]/[y]/route.ts": { url: "/api/tiles/world_countries/0/0/0.mvt", methods: { GET: "reader" } },
   "app/api/tiles/maplibre-worker/route.ts": { url: "/api/tiles/maplibre-worker", methods: { GET: "reader" } },
   // Sign-in itself: public by nature (they start, finish and end a sign-in).

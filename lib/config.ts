@@ -88,6 +88,9 @@ const EnvSchema = z.object({
   STUCK_TASK_MINUTES: intVar("minutes", 10, 1),
   // Bounded: Node timers overflow past 2^31 ms (~596 h) and would then fire every millisecond.
   ORPHAN_CHECK_INTERVAL_HOURS: intVar("hours (0 turns the check off)", 6, 0, 500),
+  ALLOW_DESTRUCTIVE_MAINTENANCE: z.enum(["true", "false"], { message: 'expected "true" or "false"' }).default("false"),
+  PGSTAC_SQL_FILE: z.string().min(1).optional(),
+  PGSTAC_MIGRATE_COMMAND: z.string().min(1).optional(),
   BASEMAP_STYLE_URL: z.string().url({ message: "expected a URL of a MapLibre style JSON" }).optional(),
 });
 
@@ -120,6 +123,10 @@ export interface Config {
   authMissing?: string;
   session: { secret: string; maxAgeSeconds: number; idleSeconds: number };
   stuckTaskMinutes: number;
+  /** Schema-destroying maintenance (redeploy, full rebuild, pgSTAC redeploy, clear STAC): development only. */
+  allowDestructiveMaintenance: boolean;
+  /** How pgSTAC is (re)installed: a release SQL file, or a command such as `pypgstac migrate`. */
+  pgstacInstall: { kind: "sql"; file: string } | { kind: "command"; command: string } | null;
   orphanCheckIntervalHours: number;
   basemapStyleUrl?: string;
 }
@@ -301,6 +308,12 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     authMissing,
     session,
     stuckTaskMinutes: env.STUCK_TASK_MINUTES,
+    allowDestructiveMaintenance: env.ALLOW_DESTRUCTIVE_MAINTENANCE === "true",
+    pgstacInstall: env.PGSTAC_SQL_FILE
+      ? { kind: "sql", file: env.PGSTAC_SQL_FILE }
+      : env.PGSTAC_MIGRATE_COMMAND
+        ? { kind: "command", command: env.PGSTAC_MIGRATE_COMMAND }
+        : null,
     orphanCheckIntervalHours: env.ORPHAN_CHECK_INTERVAL_HOURS,
     basemapStyleUrl: env.BASEMAP_STYLE_URL,
   };
@@ -324,4 +337,9 @@ let cached: Config | undefined;
 export function getConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** Tests only: parse process.env again on the next getConfig(). */
+export function resetConfigCache(): void {
+  cached = undefined;
 }

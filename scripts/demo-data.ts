@@ -24,8 +24,16 @@ import path from "node:path";
 import { Client, type ClientBase } from "pg";
 import { feature } from "topojson-client";
 import { migrate } from "../lib/db/migrate";
+import { withPgstacPath } from "../lib/db/pgstac-path";
 
 const DEMO_SQL_DIR = path.join(process.cwd(), "sql", "demo");
+/**
+ * Demo files that write into pgSTAC's tables, whose triggers name pgSTAC's tables unqualified: they
+ * run with search_path = pgstac, public (as on pypgstac's connections), so the seed loads into a
+ * real pgSTAC 0.9 too. The path is restored after each of them; every demo file schema-qualifies
+ * its own tables either way.
+ */
+const PGSTAC_DEMO_FILES = new Set(["30_stac.sql"]);
 
 /** Geo tables seedDemo creates (schema geo). mystery_upload is the deliberate orphan. */
 export const DEMO_GEO_TABLES = [
@@ -132,7 +140,11 @@ export async function seedDemo(
       if (file.startsWith("20_")) await client.query(LOAD_COUNTRIES_SQL, [JSON.stringify(countries)]);
       try {
         const t0 = Date.now();
+        const pgstac = PGSTAC_DEMO_FILES.has(file);
+        const saved = pgstac ? (await client.query<{ path: string }>("SELECT current_setting('search_path') AS path")).rows[0].path : null;
+        if (pgstac) await withPgstacPath(client);
         await client.query(readFileSync(path.join(DEMO_SQL_DIR, file), "utf8"));
+        if (saved !== null) await client.query("SELECT set_config('search_path', $1, true)", [saved]);
         if (process.env.DEMO_DEBUG) console.error(file, Date.now() - t0, "ms");
       } catch (err) {
         throw new Error(`demo data ${file} failed: ${(err as Error).message}`, { cause: err });

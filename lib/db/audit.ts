@@ -1,56 +1,105 @@
 import "server-only";
 import type { ClientBase } from "pg";
+import { z } from "zod";
+import { isInt64, isIsoTimestamp, safeText } from "../api/params";
+import { SqlParams } from "./keyset";
+import { likePrefix } from "./like";
 import { adminPool, readQuery } from "./pool";
 
 /**
- * console.audit_log: one row per attempted mutation, whatever its outcome (success, failure,
- * denied). Generic: any module records its own action names ("geo.unpublish", ...).
+ * console.audit_log: one row per attempted mutation, whatever its outcome. Append-only (a trigger
+ * refuses UPDATE, DELETE and TRUNCATE). Success rows are written inside the operation's
+ * transaction (they commit with the change); failed, refused and conflict rows after the rollback.
+ * Anonymous callers are never written here (lib/auth: their refusals are log lines).
  */
-export type AuditOutcome = "success" | "failure" | "denied";
+export type AuditOutcome = "success" | "failed" | "refused" | "conflict";
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ["success", "failed", "refused", "conflict"];
+
+export interface AuditActor {
+  oid: string;
+  name: string;
+  username?: string | null;
+  role: string;
+}
 
 export interface AuditEntry {
-  actor: string;
-  role: string;
+  actor: AuditActor;
   action: string;
   target?: string | null;
+  /** What the caller asked for (validated or raw: anything is recordable). */
+  parameters?: Record<string, unknown>;
+  /** The plan's fingerprint the operation was bound to. */
+  fingerprint?: string | null;
   outcome: AuditOutcome;
-  details?: Record<string, unknown>;
   warnings?: string[];
+  /** A fixed phrase (never raw driver text) and the SQLSTATE when there is one. */
+  error?: { message: string; code?: string; sqlstate?: string } | null;
+  /** What happened: the result (what was deleted, counts, steps). */
+  details?: Record<string, unknown>;
+  durationMs?: number | null;
+  requestId?: string | null;
+  clientAddress?: string | null;
 }
 
 export interface AuditRow {
   id: string;
   at: string;
   actor: string;
+  actor_oid: string | null;
+  actor_name: string | null;
+  actor_username: string | null;
   actor_role: string;
   action: string;
   target: string | null;
+  parameters: Record<string, unknown>;
+  fingerprint: string | null;
   outcome: AuditOutcome;
-  details: Record<string, unknown>;
   warnings: string[];
+  error: { message: string; code?: string; sqlstate?: string } | null;
+  details: Record<string, unknown>;
+  duration_ms: number | null;
+  request_id: string | null;
+  client_address: string | null;
 }
 
-/** Who, as the audit log names them: "Name (id)" and the role they acted with. */
-export function auditActor(u: { id: string; name?: string; role: string | null }): { actor: string; role: string } {
-  return { actor: u.name && u.name !== u.id ? `${u.name} (${u.id})` : u.id, role: u.role ?? "none" };
+/** Who, as the audit log names them. */
+export function auditActor(u: { id: string; name?: string; username?: string; role: string | null }): AuditActor {
+  return { oid: u.id, name: u.name ?? u.id, username: u.username ?? null, role: u.role ?? "none" };
 }
 
-const INSERT = `INSERT INTO console.audit_log (actor, actor_role, action, target, outcome, details, warnings)
-                VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING id::text`;
+const INSERT = `INSERT INTO console.audit_log
+  (actor, actor_oid, actor_name, actor_username, actor_role, action, target, parameters, fingerprint,
+   outcome, warnings, error, details, duration_ms, request_id, client_address)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb, $14, $15, $16)
+  RETURNING id::text`;
+
+const jsonText = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "string" ? auditText(x, 2000) : typeof x === "bigint" ? x.toString() : x));
+const optText = (v: string | null | undefined, max: number) => (v == null ? null : auditText(v, max));
 
 /**
  * Writes one audit row. Pass `client` to write inside a caller's transaction (the row then
  * commits or rolls back with the change it describes); otherwise it uses the admin pool.
  */
 export async function writeAudit(entry: AuditEntry, client?: ClientBase): Promise<string> {
+  const a = entry.actor;
+  const display = a.name && a.name !== a.oid ? `${a.name} (${a.oid})` : a.oid;
   const params = [
-    auditText(entry.actor, 256),
-    auditText(entry.role, 32),
+    auditText(display, 256),
+    optText(a.oid, 128),
+    optText(a.name, 256),
+    optText(a.username, 256),
+    auditText(a.role, 32),
     auditText(entry.action, 64),
-    entry.target == null ? null : auditText(entry.target, 256),
+    optText(entry.target, 256),
+    jsonText(entry.parameters ?? {}),
+    optText(entry.fingerprint, 128),
     entry.outcome,
-    JSON.stringify(entry.details ?? {}, (_k, v) => (typeof v === "string" ? auditText(v, 2000) : v)),
-    JSON.stringify((entry.warnings ?? []).map((w) => auditText(w, 2000))),
+    jsonText((entry.warnings ?? []).map((w) => auditText(w, 2000))),
+    entry.error ? jsonText(entry.error) : null,
+    jsonText(entry.details ?? {}),
+    entry.durationMs == null ? null : Math.min(Math.round(entry.durationMs), 2_147_483_647),
+    optText(entry.requestId, 128),
+    optText(entry.clientAddress, 128),
   ];
   const res = await (client ?? adminPool()).query<{ id: string }>(INSERT, params);
   return res.rows[0].id;
@@ -74,29 +123,201 @@ export async function tryWriteAudit(entry: AuditEntry): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------- the list (page, API, export)
+
+/** Time-window presets of the audit page and API (`window=`), relative to now; `all` = no window. */
+export const AUDIT_WINDOWS = [
+  { value: "1h", hours: 1, label: "last 1 h" },
+  { value: "24h", hours: 24, label: "last 24 h" },
+  { value: "7d", hours: 168, label: "last 7 d" },
+  { value: "30d", hours: 720, label: "last 30 d" },
+] as const;
+export type AuditWindow = (typeof AUDIT_WINDOWS)[number]["value"] | "all";
+
+export const AUDIT_MAX_LIMIT = 200;
+export const AUDIT_DEFAULT_LIMIT = 50;
+
+/** What listAudit filters on. Every value reaches SQL as a parameter. */
+export interface AuditFilter {
+  /** actor_oid exactly, or the start of actor_name / actor_username (case-insensitive). */
+  actor?: string | null;
+  /** An action exactly ("geo.unpublish"), or every action starting with it when it ends in "." or "*" ("maintenance."). */
+  action?: string | null;
+  target?: string | null;
+  /** One or several outcomes; none (or all four) = any outcome. */
+  outcomes?: readonly AuditOutcome[] | null;
+  /** `at >= since` */
+  since?: Date | null;
+  /** `at < until` */
+  until?: Date | null;
+  /** Keyset cursor: only rows with a smaller id (the `nextBefore` of the previous page). */
+  before?: string | null;
+  /** 1..200, default 50. */
+  limit?: number;
+}
+
 export interface AuditPage {
   rows: AuditRow[];
   /** Pass as `before` to get the next (older) page; null on the last page. */
   nextBefore: string | null;
 }
 
-/** Newest first, keyset-paged on id (ids only grow). */
-export async function listAudit(opts: { before?: string | null; limit?: number; action?: string | null; target?: string | null } = {}): Promise<AuditPage> {
-  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
-  const rows = await readQuery<AuditRow>(
-    `SELECT a.id::text AS id, a.at, a.actor, a.actor_role, a.action, a.target, a.outcome, a.details, a.warnings
-       FROM console.audit_log a
-      WHERE ($1::bigint IS NULL OR a.id < $1::bigint)
-        AND ($2::text IS NULL OR a.action = $2)
-        AND ($3::text IS NULL OR a.target = $3)
-      ORDER BY a.id DESC
-      LIMIT $4`,
-    [opts.before ?? null, opts.action ?? null, opts.target ?? null, limit + 1],
-  );
+/** "maintenance." / "maintenance*" → a prefix; anything else is an exact action name. */
+export function auditActionMatch(action: string): { kind: "exact" | "prefix"; value: string } {
+  if (action.endsWith("*")) return { kind: "prefix", value: action.slice(0, -1) };
+  if (action.endsWith(".")) return { kind: "prefix", value: action };
+  return { kind: "exact", value: action };
+}
+
+const AUDIT_COLUMNS = `a.id::text AS id, a.at, a.actor, a.actor_oid, a.actor_name, a.actor_username, a.actor_role, a.action, a.target,
+  a.parameters, a.fingerprint, a.outcome, a.warnings, a.error, a.details, a.duration_ms, a.request_id, a.client_address`;
+
+/**
+ * Newest first, keyset-paged on id (ids only grow). Several outcomes are read as one
+ * (outcome, id) index range each, merged, so a rare outcome never walks past the common ones.
+ */
+export async function listAudit(f: AuditFilter = {}): Promise<AuditPage> {
+  const limit = Math.min(Math.max(Math.trunc(f.limit ?? AUDIT_DEFAULT_LIMIT), 1), AUDIT_MAX_LIMIT);
+  const p = new SqlParams();
+  const conds: string[] = [];
+  if (f.before) conds.push(`a.id < ${p.add(f.before)}::bigint`);
+  if (f.action) {
+    const m = auditActionMatch(f.action);
+    if (m.kind === "exact") conds.push(`a.action = ${p.add(m.value)}`);
+    else if (m.value) conds.push(`a.action LIKE ${p.add(likePrefix(m.value))}`);
+  }
+  if (f.target) conds.push(`a.target = ${p.add(f.target)}`);
+  if (f.actor) {
+    const prefix = p.add(likePrefix(f.actor));
+    conds.push(`(a.actor_oid = ${p.add(f.actor)} OR a.actor_name ILIKE ${prefix} OR a.actor_username ILIKE ${prefix})`);
+  }
+  if (f.since) conds.push(`a.at >= ${p.add(f.since)}::timestamptz`);
+  if (f.until) conds.push(`a.at < ${p.add(f.until)}::timestamptz`);
+
+  const outcomes = [...new Set(f.outcomes ?? [])].filter((o) => (AUDIT_OUTCOMES as readonly string[]).includes(o));
+  const take = p.add(limit + 1);
+  let sql: string;
+  if (outcomes.length === 1) {
+    conds.push(`a.outcome = ${p.add(outcomes[0])}`);
+    sql = `SELECT ${AUDIT_COLUMNS} FROM console.audit_log a WHERE ${conds.join(" AND ")} ORDER BY a.id DESC LIMIT ${take}`;
+  } else if (outcomes.length > 1 && outcomes.length < AUDIT_OUTCOMES.length) {
+    const where = ["a.outcome = o.outcome", ...conds].join(" AND ");
+    sql = `SELECT x.* FROM unnest(${p.add(outcomes)}::text[]) AS o(outcome)
+           CROSS JOIN LATERAL (SELECT ${AUDIT_COLUMNS}, a.id AS sort_id FROM console.audit_log a WHERE ${where} ORDER BY a.id DESC LIMIT ${take}) x
+           ORDER BY x.sort_id DESC LIMIT ${take}`;
+  } else {
+    sql = `SELECT ${AUDIT_COLUMNS} FROM console.audit_log a ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""} ORDER BY a.id DESC LIMIT ${take}`;
+  }
+  const rows = await readQuery<AuditRow & { at: Date | string; sort_id?: string }>(sql, p.values);
   const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
+  const page = (more ? rows.slice(0, limit) : rows).map(({ sort_id: _sortId, ...r }) => ({ ...r, at: new Date(r.at).toISOString() }));
+  return { rows: page, nextBefore: more ? page[page.length - 1].id : null };
+}
+
+// ---------------------------------------------------------------- request parameters
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v === null ? undefined : v);
+
+// ISO-8601 with an explicit offset (Z or ±hh:mm): a bare local time would mean the server's zone.
+const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+const isoWithOffset = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .trim()
+    .refine((s) => isIsoTimestamp(s) && HAS_OFFSET.test(s), { message: "expected an ISO date-time with an offset, like 2026-01-31T12:00:00Z" })
+    .transform((s) => new Date(s.replace(" ", "T")))
+    .optional(),
+);
+
+/**
+ * Each parameter of the audit list (page, API, export) on its own, so the API can refuse a bad
+ * one (400 naming it) and the page can ignore it.
+ */
+const AUDIT_PARAM_FIELDS = {
+  actor: z.preprocess(emptyToUndefined, safeText(256).optional()),
+  // "geo.unpublish" exactly; "maintenance." or "maintenance*" for every action starting with it.
+  action: z.preprocess(emptyToUndefined, safeText(64).optional()),
+  outcome: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((s, ctx) => {
+        const list = [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))];
+        const unknown = list.filter((x) => !(AUDIT_OUTCOMES as readonly string[]).includes(x));
+        if (unknown.length || list.length === 0) {
+          ctx.addIssue({ code: "custom", message: `unknown outcome "${unknown[0] ?? s}": expected one or more of ${AUDIT_OUTCOMES.join(", ")} (comma-separated)` });
+          return z.NEVER;
+        }
+        return AUDIT_OUTCOMES.filter((o) => list.includes(o));
+      })
+      .optional(),
+  ),
+  window: z.preprocess(
+    emptyToUndefined,
+    z.enum(["1h", "24h", "7d", "30d", "all"], { message: "expected 1h, 24h, 7d, 30d or all" }).optional(),
+  ),
+  since: isoWithOffset,
+  until: isoWithOffset,
+  before: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((s) => /^\d{1,19}$/.test(s) && isInt64(s) && BigInt(s) > BigInt(0), { message: "expected the id of an audit entry (a positive whole number)" })
+      .optional(),
+  ),
+  limit: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,4}$/, { message: `expected a whole number between 1 and ${AUDIT_MAX_LIMIT}` })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= AUDIT_MAX_LIMIT, { message: `expected a whole number between 1 and ${AUDIT_MAX_LIMIT}` })
+      .optional()
+      .default(AUDIT_DEFAULT_LIMIT),
+  ),
+};
+
+/** GET /api/audit and /api/export/audit: a bad parameter is a 400 naming it. */
+export const auditListSchema = z
+  .object(AUDIT_PARAM_FIELDS)
+  .refine((v) => !(v.since && v.until) || v.since < v.until, { message: "since must be before until", path: ["since"] });
+export type AuditListParams = z.infer<typeof auditListSchema>;
+
+/** The audit page: a malformed link parameter is ignored (that filter is off), never an error. */
+export function auditParamsLenient(raw: Record<string, string | undefined>): AuditListParams {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(AUDIT_PARAM_FIELDS)) {
+    const r = (schema as z.ZodType).safeParse(raw[key]);
+    if (r.success) out[key] = r.data;
+  }
+  const p = { limit: AUDIT_DEFAULT_LIMIT, ...out } as AuditListParams;
+  if (p.since && p.until && p.since >= p.until) return { ...p, since: undefined, until: undefined };
+  return p;
+}
+
+/** The parameters as a filter: a `window` preset (other than all) is a window ending now and wins over since/until. */
+export function auditFilterFromParams(p: AuditListParams, now: Date = new Date()): AuditFilter {
+  const preset = AUDIT_WINDOWS.find((w) => w.value === p.window);
   return {
-    rows: page.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
-    nextBefore: more ? page[page.length - 1].id : null,
+    actor: p.actor ?? null,
+    action: p.action ?? null,
+    outcomes: p.outcome ?? null,
+    since: preset ? new Date(now.getTime() - preset.hours * 3_600_000) : (p.since ?? null),
+    until: preset ? null : (p.until ?? null),
+    before: p.before ?? null,
+    limit: p.limit,
+  };
+}
+
+/** What a response says it filtered on (filters_applied of the API and the JSON export). */
+export function auditFiltersApplied(p: AuditListParams, f: AuditFilter): Record<string, unknown> {
+  return {
+    ...(f.actor ? { actor: f.actor } : {}),
+    ...(f.action ? { action: f.action, action_match: auditActionMatch(f.action).kind } : {}),
+    ...(f.outcomes?.length ? { outcome: f.outcomes } : {}),
+    ...(p.window && p.window !== "all" ? { window: p.window } : {}),
+    ...(f.since ? { since: f.since.toISOString() } : {}),
+    ...(f.until ? { until: f.until.toISOString() } : {}),
   };
 }

@@ -30,14 +30,32 @@ export function migrationFiles(opts: MigrateOptions = {}): string[] {
   return files;
 }
 
+function readSqlFile(file: string): { sql: string; checksum: string } {
+  const sql = readFileSync(path.join(SQL_DIR, file), "utf8");
+  return { sql, checksum: createHash("sha256").update(sql).digest("hex") };
+}
+
+/**
+ * Applies one file of sql/ and records it, inside the caller's transaction (maintenance redeploys
+ * run several files and the drop before them in one transaction).
+ */
+export async function applySqlFile(client: ClientBase, file: string, sql?: string, checksum?: string): Promise<void> {
+  if (sql === undefined || checksum === undefined) ({ sql, checksum } = readSqlFile(file));
+  await client.query(sql);
+  await client.query(
+    `INSERT INTO console.schema_migrations (name, checksum) VALUES ($1, $2)
+     ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()`,
+    [file, checksum],
+  );
+}
+
 export async function migrate(client: ClientBase, opts: MigrateOptions = {}): Promise<string[]> {
   const applied: string[] = [];
   // One migrator at a time across processes (tests start several workers).
   await client.query("SELECT pg_advisory_lock(hashtext('geoetl-console-migrate'))");
   try {
     for (const file of migrationFiles(opts)) {
-      const sql = readFileSync(path.join(SQL_DIR, file), "utf8");
-      const checksum = createHash("sha256").update(sql).digest("hex");
+      const { sql, checksum } = readSqlFile(file);
       const done = await client
         .query<{ checksum: string }>("SELECT checksum FROM console.schema_migrations WHERE name = $1", [file])
         .then((r) => r.rows[0]?.checksum)
@@ -45,12 +63,7 @@ export async function migrate(client: ClientBase, opts: MigrateOptions = {}): Pr
       if (done === checksum && file !== "roles.sql") continue;
       await client.query("BEGIN");
       try {
-        await client.query(sql);
-        await client.query(
-          `INSERT INTO console.schema_migrations (name, checksum) VALUES ($1, $2)
-           ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()`,
-          [file, checksum],
-        );
+        await applySqlFile(client, file, sql, checksum);
         await client.query("COMMIT");
       } catch (err) {
         await client.query("ROLLBACK");

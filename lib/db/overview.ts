@@ -3,6 +3,7 @@ import { getConfig } from "../config";
 import { countOrEstimate, tableRowEstimate } from "./estimate";
 import { firstLine } from "./jobs";
 import { JOB_STATUSES, TASK_STATUSES, type JobStatus, type TaskStatus } from "./jobs-params";
+import { pgstacRead } from "./pgstac-session";
 import { readQuery } from "./pool";
 
 /**
@@ -85,7 +86,8 @@ export async function pgstacInfo(schemas?: string[]): Promise<PgstacInfo> {
   const list = schemas ?? (await listSchemas());
   if (!list.includes("pgstac")) return { present: false, version: null, problem: null };
   try {
-    const rows = await readQuery<{ v: string | null }>("SELECT pgstac.get_version() AS v");
+    // Through the pgSTAC session helper (search_path = pgstac, public), like every call into pgSTAC.
+    const rows = await pgstacRead<{ v: string | null }>("SELECT pgstac.get_version() AS v");
     return { present: true, version: rows[0]?.v ?? null, problem: rows[0]?.v ? null : "pgstac.get_version() returned nothing" };
   } catch (err) {
     // The raw driver text stays in the server log; clients get a fixed phrase and the SQLSTATE.

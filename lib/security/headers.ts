@@ -10,6 +10,9 @@
  * form POST whose redirect goes to the identity provider's end-session endpoint, and Chromium
  * applies form-action to that redirect.
  */
+/** Request id, set by proxy.ts on every request (audit rows and logs carry it). */
+export const REQUEST_ID_HEADER = "x-request-id";
+
 /** Request header carrying the nonce from proxy.ts to the root layout. */
 export const NONCE_HEADER = "x-nonce";
 

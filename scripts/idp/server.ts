@@ -14,17 +14,14 @@ if (await isIdpRunning()) {
 
 // Imported only now: oidc-provider prints a runtime notice when it loads.
 const { startIdp } = await import("./provider");
-let idp;
-try {
-  idp = await startIdp();
-} catch (err) {
-  const code = (err as NodeJS.ErrnoException).code;
-  console.error(`local OpenID provider: cannot start: ${code === "EADDRINUSE" ? `${(err as Error).message} (another program uses the port)` : err}`);
-  process.exit(1);
-}
-const running = idp;
+const idp = await startIdp().catch((err: NodeJS.ErrnoException) => {
+  const why = err.code === "EADDRINUSE" ? `${err.message} (another program uses the port)` : err;
+  console.error(`local OpenID provider: cannot start: ${why}`);
+  return process.exit(1);
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    void running.close().then(() => process.exit(0));
+    console.log(`local OpenID provider: stopping (${signal})`);
+    void idp.close().then(() => process.exit(0));
   });
 }

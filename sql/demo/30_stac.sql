@@ -1,5 +1,10 @@
 -- Demo data loader, step 3: STAC (pgSTAC stand-in). Collections first: inserting a collection
 -- creates its items partition, and an item of a missing collection would fail.
+-- scripts/demo-data.ts runs this file with search_path = pgstac, public (SET LOCAL), as pgSTAC's
+-- triggers need (they name its tables unqualified), so it loads into a real pgSTAC 0.9 as well.
+-- The collections' content matches createSystemCollections() in lib/db/stac.ts.
+-- Items are stored dehydrated, as pgSTAC stores them: content without id, collection, geometry
+-- and type (their own columns); pgstac.get_item() puts them back.
 --   system-vectors: one item postgis-geo-<table> per catalogued geo table (not rivers_sample)
 --   system-rasters: one item per finished process_raster job
 
@@ -46,11 +51,7 @@ WHERE p.job_type = 'process_raster' AND p.status IN ('completed', 'completed_wit
 INSERT INTO pgstac.items (id, geometry, collection, datetime, end_datetime, content)
 SELECT m.stac_item_id, x.footprint, 'system-vectors', m.created_at, m.created_at,
     jsonb_build_object(
-        'type', 'Feature',
         'stac_version', '1.0.0',
-        'id', m.stac_item_id,
-        'collection', 'system-vectors',
-        'geometry', ST_AsGeoJSON(x.footprint)::jsonb,
         'bbox', to_jsonb(m.bbox),
         'properties', jsonb_build_object(
             'datetime', to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -80,12 +81,8 @@ ORDER BY m.table_name;
 INSERT INTO pgstac.items (id, geometry, collection, datetime, end_datetime, content)
 SELECT r.item_id, r.footprint, 'system-rasters', r.finished_at, r.finished_at,
     jsonb_build_object(
-        'type', 'Feature',
         'stac_version', '1.0.0',
         'stac_extensions', jsonb_build_array('https://stac-extensions.github.io/raster/v1.1.0/schema.json'),
-        'id', r.item_id,
-        'collection', 'system-rasters',
-        'geometry', ST_AsGeoJSON(r.footprint)::jsonb,
         'bbox', jsonb_build_array(ST_XMin(r.footprint), ST_YMin(r.footprint), ST_XMax(r.footprint), ST_YMax(r.footprint)),
         'properties', jsonb_build_object(
             'datetime', to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),

@@ -63,6 +63,8 @@ describe("pgSTAC stand-in behaves like pgSTAC 0.9", () => {
     const { id, collection } = item.rows[0];
     await db.client.query("BEGIN");
     try {
+      // pgSTAC's search path (tests/integration/pgstac.test.ts: without it, 42P01)
+      await db.client.query("SET LOCAL search_path TO pgstac, public");
       await db.client.query("SELECT pgstac.delete_item($1, $2)", [id, collection]);
       const left = await db.client.query("SELECT count(*)::int AS n FROM pgstac.items WHERE id = $1", [id]);
       expect(left.rows[0].n).toBe(0);

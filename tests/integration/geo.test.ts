@@ -118,6 +118,7 @@ describe("layer page data", () => {
   });
 
   it("a pgSTAC failure reaches the page as a fixed sentence with the SQLSTATE, the raw text only in the server log", async () => {
+    await db.client.query(`ALTER FUNCTION pgstac.get_item(text, text) RENAME TO get_item_away`);
     await db.client.query(`CREATE FUNCTION pgstac.get_item(text, text) RETURNS jsonb LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'internal detail: relation "partition_sys_meta" does not exist' USING ERRCODE = 'XX001'; END $$`);
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
@@ -132,6 +133,7 @@ describe("layer page data", () => {
     } finally {
       logged.mockRestore();
       await db.client.query(`DROP FUNCTION pgstac.get_item(text, text)`);
+      await db.client.query(`ALTER FUNCTION pgstac.get_item_away(text, text) RENAME TO get_item`);
     }
   });
 });

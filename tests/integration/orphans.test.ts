@@ -32,8 +32,11 @@ describe("orphan report", () => {
       tracked: 6,
       orphaned_tables: 1,
       orphaned_metadata: 1,
+      orphaned_stac_items: 0,
       health_status: "ORPHANS_DETECTED",
     });
+    expect(r.orphaned_stac_items).toEqual([]);
+    expect(r.stac_checked).toBe(true);
   });
 
   it("reports HEALTHY when nothing is orphaned, and sees a new orphan at once", async () => {
@@ -51,6 +54,74 @@ describe("orphan report", () => {
     expect(r.summary.health_status).toBe("ORPHANS_DETECTED");
     expect(r.orphaned_tables).toEqual([expect.objectContaining({ table_name: "Odd Name", row_count: 3 })]);
     await db.client.query(`DROP TABLE geo."Odd Name"`);
+  });
+
+  it("lists STAC items whose layer is gone (table and metadata row deleted); they count towards ORPHANS_DETECTED", async () => {
+    const clean = await orphanReport();
+    expect(clean.summary).toMatchObject({ orphaned_stac_items: 0, health_status: "HEALTHY" });
+    expect(clean.orphaned_stac_items).toEqual([]);
+    // inside a transaction of the test's connection (orphanReport(client)), rolled back after
+    await db.client.query("BEGIN");
+    try {
+      await db.client.query(`DROP TABLE geo.shipping_routes; DELETE FROM geo.table_metadata WHERE table_name = 'shipping_routes'`);
+      const r = await orphanReport(db.client);
+      expect(r.orphaned_stac_items).toEqual([
+        {
+          id: "postgis-geo-shipping_routes",
+          collection: "system-vectors",
+          datetime: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+          reason: "STAC item exists but no metadata record names it (its layer is gone)",
+        },
+      ]);
+      expect(r.orphaned_tables).toEqual([]);
+      expect(r.orphaned_metadata).toEqual([]);
+      expect(r.summary).toMatchObject({ orphaned_stac_items: 1, tracked: 5, health_status: "ORPHANS_DETECTED" });
+    } finally {
+      await db.client.query("ROLLBACK");
+    }
+    // committed, through the reader pool: still one statement
+    await db.client.query("BEGIN; SET LOCAL search_path TO pgstac, public");
+    await db.client.query(
+      `INSERT INTO pgstac.items (id, geometry, collection, datetime, end_datetime, content)
+       VALUES ('postgis-geo-left_behind', ST_MakeEnvelope(0, 0, 1, 1, 4326), 'system-vectors', '2024-05-01T12:00:00Z', '2024-05-01T12:00:00Z', '{}')`,
+    );
+    await db.client.query("COMMIT");
+    try {
+      const spy = vi.spyOn(readerPool(), "query");
+      const r = await orphanReport();
+      expect(spy).toHaveBeenCalledTimes(1);
+      spy.mockRestore();
+      expect(r.orphaned_stac_items).toEqual([expect.objectContaining({ id: "postgis-geo-left_behind", datetime: "2024-05-01T12:00:00.000Z" })]);
+      expect(r.summary.health_status).toBe("ORPHANS_DETECTED");
+      const lines: string[] = [];
+      logOrphanReport(r, 1, (l) => lines.push(l));
+      expect(lines.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ msg: "orphaned STAC item", id: "postgis-geo-left_behind" }));
+    } finally {
+      await db.client.query("BEGIN; SET LOCAL search_path TO pgstac, public; DELETE FROM pgstac.items WHERE id = 'postgis-geo-left_behind'; COMMIT");
+    }
+    expect((await orphanReport()).summary.health_status).toBe("HEALTHY");
+  });
+
+  it("without pgSTAC the report still comes, with stac_checked: false (also inside a transaction)", async () => {
+    await db.client.query("BEGIN");
+    try {
+      await db.client.query(`DROP SCHEMA pgstac CASCADE`);
+      const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      const r = await orphanReport(db.client);
+      logged.mockRestore();
+      expect(r.stac_checked).toBe(false);
+      expect(r.orphaned_stac_items).toEqual([]);
+      expect(r.summary).toMatchObject({ orphaned_stac_items: 0, tracked: 6, health_status: "HEALTHY" });
+    } finally {
+      await db.client.query("ROLLBACK");
+    }
+  });
+
+  it("never treats the pipeline's own geo tables as layers or orphans", async () => {
+    const { PROTECTED_GEO_TABLES } = await import("@/lib/db/protected-tables");
+    expect(PROTECTED_GEO_TABLES).toContain("table_metadata");
+    const r = await orphanReport();
+    expect([...r.tracked_tables, ...r.orphaned_tables.map((t) => t.table_name)]).not.toContain("table_metadata");
   });
 
   it("the scheduled check stores its result, logs structured lines, and runs once across instances", async () => {

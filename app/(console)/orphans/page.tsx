@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { z } from "zod";
 import { formatCount, formatDate, shortId } from "@/components/ui/format";
 import { UnpublishButton } from "@/components/geo/unpublish-button";
@@ -7,7 +8,13 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/page";
 import { canMutate } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
-import { latestOrphanReport, orphanReport } from "@/lib/db/orphans";
+import { latestOrphanReport, orphanReport, type OrphanedStacItem } from "@/lib/db/orphans";
+
+/**
+ * Slot for the admin action on an orphaned STAC item (its cleanup will go through the destructive
+ * pipeline). While it is null the section is read-only for everyone and has no Actions column.
+ */
+const ORPHAN_STAC_ITEM_ACTION: ((item: OrphanedStacItem) => ReactNode) | null = null;
 
 const Params = z.object({ unpublished: z.string().max(100).optional().catch(undefined) });
 
@@ -47,12 +54,13 @@ export default async function OrphansPage({ searchParams }: { searchParams: Prom
         {hours ? `The scheduled check runs every ${hours} h` : "The scheduled check is off (ORPHAN_CHECK_INTERVAL_HOURS=0)"}
         {last ? `; its last result (${formatDate(last.checked_at)}) was ${last.health_status}.` : "; it has not stored a result yet."}
       </p>
-      <div className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-5">
+      <div className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
         <Stat label="Geo tables" value={s.total_geo_tables} />
         <Stat label="Metadata rows" value={s.total_metadata_records} />
         <Stat label="Tracked" value={s.tracked} />
         <Stat label="Orphaned tables" value={s.orphaned_tables} tone="warn" />
         <Stat label="Orphaned metadata" value={s.orphaned_metadata} tone="warn" />
+        <Stat label="Orphaned STAC items" value={s.orphaned_stac_items} tone="warn" />
       </div>
 
       <section className="mb-6" aria-labelledby="orphaned-tables">
@@ -113,6 +121,41 @@ export default async function OrphansPage({ searchParams }: { searchParams: Prom
               </tbody>
             </table>
           </div>
+        )}
+      </section>
+
+      <section className="mb-6" aria-labelledby="orphaned-stac-items">
+        <h2 id="orphaned-stac-items" className="mb-2 font-semibold">STAC items without a layer</h2>
+        {!report.stac_checked ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="orphaned-stac-unchecked">Not checked: pgSTAC could not be read in this database.</p>
+        ) : report.orphaned_stac_items.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">None: every STAC item in the vector collections has its metadata row.</p>
+        ) : (
+          <>
+            {s.orphaned_stac_items > report.orphaned_stac_items.length ? (
+              <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
+                Showing the first {formatCount(report.orphaned_stac_items.length)} of {formatCount(s.orphaned_stac_items)}, by collection and id.
+              </p>
+            ) : null}
+            <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+              <table className="w-full text-left text-sm" data-testid="orphaned-stac-items">
+                <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+                  <tr><th className={th}>STAC item</th><th className={th}>Collection</th><th className={th}>Datetime</th><th className={th}>Reason</th>{admin && ORPHAN_STAC_ITEM_ACTION ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>
+                </thead>
+                <tbody>
+                  {report.orphaned_stac_items.map((i) => (
+                    <tr key={`${i.collection}/${i.id}`} className="border-b border-slate-100 last:border-0 dark:border-slate-800" data-testid={`orphan-stac-${i.id}`}>
+                      <td className={`${th} font-mono text-xs`}>{i.id}</td>
+                      <td className={`${th} font-mono text-xs`}>{i.collection}</td>
+                      <td className={`${th} whitespace-nowrap text-xs`}>{formatDate(i.datetime)}</td>
+                      <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{i.reason}</td>
+                      {admin && ORPHAN_STAC_ITEM_ACTION ? <td className={`${th} text-right`}>{ORPHAN_STAC_ITEM_ACTION(i)}</td> : null}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
         )}
       </section>
 

@@ -11,7 +11,7 @@ import { getConfig } from "@/lib/config";
 import { getLayer, listFeatures } from "@/lib/db/geo";
 import { isPlainIdentifier } from "@/lib/db/identifiers";
 import { getStacItem } from "@/lib/db/stac";
-import { unpublishPreview } from "@/lib/db/unpublish";
+import { PROTECTED_GEO_TABLES } from "@/lib/db/protected-tables";
 
 type Props = { params: Promise<{ table: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -29,23 +29,23 @@ const countOrDash = (n: number | null | undefined): string => (n === null || n =
 export default async function LayerPage({ params, searchParams }: Props) {
   const user = await requirePageRole("reader");
   const { table } = await params;
-  if (!isPlainIdentifier(table)) notFound();
+  // The catalog itself is not a layer (and must never get an unpublish button).
+  if (!isPlainIdentifier(table) || PROTECTED_GEO_TABLES.includes(table)) notFound();
   const layer = await getLayer(table);
   if (!layer) notFound();
   const sp = await searchParams;
   const after = typeof sp.after === "string" ? sp.after : null;
   const m = layer.metadata;
-  const [stac, features, impact] = await Promise.all([
+  const [stac, features] = await Promise.all([
     m?.stac_item_id ? getStacItem(m.stac_item_id, m.stac_collection_id) : Promise.resolve(null),
     layer.exists ? listFeatures(layer.table, { after, limit: 20 }) : Promise.resolve(null),
-    canMutate(user) ? unpublishPreview(table) : Promise.resolve(null),
   ]);
 
   return (
     <>
       <nav className="mb-2 text-sm"><Link href="/geo" className="text-sky-800 hover:underline dark:text-sky-300">← Geo layers</Link></nav>
       <PageHeader title={m?.title || layer.table}>
-        {impact ? <UnpublishButton impact={impact} /> : null}
+        {canMutate(user) ? <UnpublishButton impact={{ table_name: layer.table }} /> : null}
       </PageHeader>
       {!m ? (
         <div className="mb-4"><Notice title="Orphaned table" tone="warning"><p>geo.{layer.table} has no row in geo.table_metadata (created outside the ETL, or its metadata was removed).</p></Notice></div>

@@ -1,30 +1,17 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
-import { apiRoute, parseSearchParams } from "@/lib/api/respond";
-import { auditActor, tryWriteAudit } from "@/lib/db/audit";
-import { requireUnpublisher, unpublishTable, UNPUBLISH_ACTION } from "@/lib/db/unpublish";
+import { operationRoutes } from "@/lib/destructive/http";
+import { unpublishOperation } from "@/lib/destructive/operations/unpublish";
 
 export const dynamic = "force-dynamic";
 
-const Query = z.object({
-  table_name: z.string({ message: "required" }).min(1, "required"),
-  confirm: z.literal("yes", { message: 'must be "yes" to execute (safety measure)' }),
-});
-
 /**
- * POST /api/dbadmin/geo/unpublish?table_name=X&confirm=yes (seeds/000). Admin only; a refused
- * or malformed attempt changes nothing and is audited too.
+ * GET  /api/dbadmin/geo/unpublish?table_name=X → the plan (what would go, dependents, fingerprint).
+ * POST /api/dbadmin/geo/unpublish?table_name=X&confirm=yes[&fingerprint=F][&cascade=yes] (admin):
+ * the pipeline's response shape; an unknown table is the pipeline's 404 {success:false, error, table_name}.
  */
-export const POST = apiRoute(async (req) => {
-  const rawName = new URL(req.url).searchParams.get("table_name");
-  const user = await requireUnpublisher(rawName);
-  let q: z.infer<typeof Query>;
-  try {
-    q = parseSearchParams(req, Query);
-  } catch (err) {
-    await tryWriteAudit({ ...auditActor(user), action: UNPUBLISH_ACTION, target: rawName, outcome: "failure", details: { error: (err as Error).message } });
-    throw err;
-  }
-  const result = await unpublishTable(q.table_name, user);
-  return NextResponse.json(result, { status: result.success ? 200 : 404 });
+const routes = operationRoutes(unpublishOperation, {
+  onError: (err, params) =>
+    err.code === "not_found" ? NextResponse.json({ success: false, error: err.message, table_name: params.table_name }, { status: 404 }) : null,
 });
+export const GET = routes.GET;
+export const POST = routes.POST;

@@ -1,0 +1,11 @@
+/** The JSON API path of each operation (GET = its plan, POST = run it). Shared by routes' callers and the dialog. */
+export const OPERATION_PATHS = {
+  unpublish: "/api/dbadmin/geo/unpublish",
+  cleanup: "/api/dbadmin/maintenance/cleanup",
+  redeploy: "/api/dbadmin/maintenance/redeploy",
+  "pgstac-redeploy": "/api/dbadmin/maintenance/pgstac/redeploy",
+  "full-rebuild": "/api/dbadmin/maintenance/full-rebuild",
+  "stac-nuke": "/api/stac/nuke",
+} as const;
+
+export type OperationPathName = keyof typeof OPERATION_PATHS;

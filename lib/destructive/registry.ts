@@ -1,0 +1,21 @@
+import "server-only";
+import { cleanupOperation } from "./operations/cleanup";
+import { fullRebuildOperation, redeployAppOperation, redeployPgstacOperation, stacNukeOperation } from "./operations/schemas";
+import { unpublishOperation } from "./operations/unpublish";
+import type { AnyOperation } from "./types";
+
+/** Every destructive operation, by the short name forms and routes use. */
+export const OPERATIONS = {
+  unpublish: unpublishOperation,
+  cleanup: cleanupOperation,
+  redeploy: redeployAppOperation,
+  "pgstac-redeploy": redeployPgstacOperation,
+  "full-rebuild": fullRebuildOperation,
+  "stac-nuke": stacNukeOperation,
+} satisfies Record<string, AnyOperation>;
+
+export type OperationName = keyof typeof OPERATIONS;
+
+export function operationNamed(name: unknown): AnyOperation | null {
+  return typeof name === "string" && Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name as OperationName] : null;
+}

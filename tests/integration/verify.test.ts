@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { EXPECTED, verifySchemas, type VerifyResult } from "@/lib/db/verify";
+import { testDatabase } from "../helpers/db";
+import { setAuthorization } from "../helpers/next-headers";
+import { bearer } from "../helpers/auth";
+
+(process.env as Record<string, string>).NODE_ENV = "test";
+vi.mock("next/headers", () => import("../helpers/next-headers"));
+
+const db = testDatabase("verify");
+
+/** What a database set up by the console (demo, tests) legitimately lacks. */
+const LEGITIMATELY_MISSING = ["schema:platform", "pgstac:search", "pgstac:hash"];
+
+const failed = (r: VerifyResult) => r.checks.filter((c) => !c.ok).map((c) => c.id);
+const check = (r: VerifyResult, id: string) => r.checks.find((c) => c.id === id)!;
+
+function sqlOf(dir: string): string {
+  const full = path.join(process.cwd(), "sql", dir);
+  return readdirSync(full).filter((f) => f.endsWith(".sql")).sort().map((f) => readFileSync(path.join(full, f), "utf8")).join("\n");
+}
+const matches = (text: string, re: RegExp) => [...text.matchAll(re)].map((m) => m[1]);
+
+describe("expected names", () => {
+  it("are the ones sql/app and sql/h3 create (no drift)", () => {
+    const app = sqlOf("app");
+    expect([...EXPECTED.appTables].sort()).toEqual(matches(app, /CREATE TABLE IF NOT EXISTS app\.(\w+)/g).sort());
+    expect(EXPECTED.appFunctions.map((f) => f.replace(/\(.*$/, ""))).toEqual(matches(app, /CREATE OR REPLACE FUNCTION app\.(\w+)\(/g));
+    expect([...EXPECTED.appEnums]).toEqual(matches(app, /CREATE TYPE app\.(\w+) AS ENUM/gi));
+    expect(Object.values(EXPECTED.appStatusChecks).sort()).toEqual(matches(app, /CONSTRAINT (\w+) CHECK \(status IN/g).sort());
+    expect([...EXPECTED.h3Tables].sort()).toEqual(matches(sqlOf("h3"), /CREATE TABLE IF NOT EXISTS h3\.(\w+)/g).sort());
+  });
+});
+
+describe("verifySchemas", () => {
+  it("passes every check on the seeded database but what it legitimately lacks, and says why", async () => {
+    const r = await verifySchemas();
+    expect(failed(r)).toEqual(LEGITIMATELY_MISSING);
+    expect(r.ok).toBe(false);
+    expect(r.checks.map((c) => c.id)).toEqual([
+      "schema:app", "schema:pgstac", "schema:geo", "schema:h3", "schema:platform", "schema:console",
+      "app:tables", "app:enums", "app:functions", "geo:catalog",
+      "pgstac:version", "pgstac:console-functions", "pgstac:search", "pgstac:hash",
+      "h3:tables", "console:migrations",
+    ]);
+    for (const c of r.checks) expect(c.detail.length, c.id).toBeGreaterThan(10);
+    expect(check(r, "schema:platform").detail).toMatch(/app\.api_requests/);
+    expect(check(r, "pgstac:version").detail).toBe("pgSTAC 0.9.8.");
+    expect(check(r, "pgstac:hash").detail).toMatch(/^Missing functions: pgstac\.search_tohash\(jsonb\), pgstac\.search_hash\(jsonb,jsonb\) .*stand-in/);
+    expect(check(r, "pgstac:search").detail).toMatch(/pgstac\.search\(jsonb\)/);
+    expect(check(r, "app:enums").detail).toMatch(/app\.jobs\.status: CHECK jobs_status_check; app\.tasks\.status: CHECK tasks_status_check/);
+    expect(check(r, "console:migrations").detail).toMatch(/^All \d+ files applied and up to date \(all schemas, with the pgSTAC stand-in\)\.$/);
+    expect(new Date(r.checked_at).getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("names a migration that changed or never ran", async () => {
+    await db.client.query(`UPDATE console.schema_migrations SET checksum = 'stale' WHERE name = 'h3/001_h3.sql'`);
+    await db.client.query(`DELETE FROM console.schema_migrations WHERE name = 'geo/001_geo.sql'`);
+    try {
+      const c = check(await verifySchemas(), "console:migrations");
+      expect(c.ok).toBe(false);
+      expect(c.detail).toMatch(/not applied: geo\/001_geo\.sql; changed since applied: h3\/001_h3\.sql/);
+    } finally {
+      const { migrate } = await import("@/lib/db/migrate");
+      await migrate(db.client, { fixtures: true });
+    }
+    expect(check(await verifySchemas(), "console:migrations").ok).toBe(true);
+  });
+
+  it("a dropped app table fails the app tables check, naming it", async () => {
+    await db.client.query(`DROP TABLE app.janitor_runs`);
+    const r = await verifySchemas();
+    expect(failed(r)).toEqual(["schema:platform", "app:tables", "pgstac:search", "pgstac:hash"]);
+    expect(check(r, "app:tables").detail).toBe("Missing tables: app.janitor_runs (3 of 4 present).");
+  });
+
+  it("a dropped h3 schema fails the h3 checks without throwing", async () => {
+    await db.client.query(`DROP SCHEMA h3 CASCADE`);
+    const r = await verifySchemas();
+    expect(check(r, "schema:h3")).toMatchObject({ ok: false, detail: "Schema h3 is missing." });
+    expect(check(r, "h3:tables").ok).toBe(false);
+    expect(check(r, "h3:tables").detail).toMatch(/^Schema h3 is missing.*h3\.grids/);
+  });
+
+  it("a dropped pgstac schema fails the pgSTAC checks without throwing", async () => {
+    await db.client.query(`DROP SCHEMA pgstac CASCADE`);
+    const r = await verifySchemas();
+    for (const id of ["schema:pgstac", "pgstac:version", "pgstac:console-functions", "pgstac:search", "pgstac:hash"]) expect(check(r, id).ok, id).toBe(false);
+    expect(check(r, "pgstac:version").detail).toBe("Schema pgstac is missing: pgSTAC is not installed.");
+  });
+});
+
+describe("GET /api/dbadmin/maintenance/verify", () => {
+  let readerToken = "";
+  beforeAll(async () => {
+    readerToken = await bearer("reader");
+  });
+
+  it("answers a reader with the checks, and 401 without a caller", async () => {
+    const { GET } = await import("@/app/api/dbadmin/maintenance/verify/route");
+    const req = () => new Request("http://console.test/api/dbadmin/maintenance/verify");
+    setAuthorization(null);
+    const anon = await GET(req(), undefined as never);
+    expect(anon.status).toBe(401);
+    setAuthorization(readerToken);
+    const res = await GET(req(), undefined as never);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as VerifyResult;
+    expect(body.ok).toBe(false);
+    expect(body.checks.find((c) => c.id === "schema:app")).toEqual({ id: "schema:app", label: "Schema app", ok: true, detail: "Schema app is present." });
+  });
+});
