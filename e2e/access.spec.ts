@@ -14,6 +14,8 @@ type Access = "public" | "reader" | "admin";
 interface RouteExpectation {
   /** A concrete URL for the route (harmless for an admin: unknown names, no confirm). */
   url: string;
+  /** Another URL for one method (a POST without confirm=yes, where GET reads the plan). */
+  urls?: Partial<Record<"GET" | "POST", string>>;
   methods: Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Access>>;
 }
 
@@ -28,7 +30,19 @@ const ROUTES: Record<string, RouteExpectation> = {
   "app/api/dbadmin/tasks/[job_id]/route.ts": { url: `/api/dbadmin/tasks/${JOB}?limit=1`, methods: { GET: "reader" } },
   "app/api/dbadmin/geo/metadata/route.ts": { url: "/api/dbadmin/geo/metadata?limit=1", methods: { GET: "reader" } },
   "app/api/dbadmin/geo/orphans/route.ts": { url: "/api/dbadmin/geo/orphans", methods: { GET: "reader" } },
-  "app/api/dbadmin/geo/unpublish/route.ts": { url: "/api/dbadmin/geo/unpublish?table_name=no_such_layer&confirm=yes", methods: { POST: "admin" } },
+  // Destructive operations: GET is the plan (read-only), POST runs it. The admin's POST has no
+  // confirm=yes, so it is let through the guard and then refused (400) without changing anything.
+  "app/api/dbadmin/geo/unpublish/route.ts": {
+    url: "/api/dbadmin/geo/unpublish?table_name=world_countries",
+    urls: { POST: "/api/dbadmin/geo/unpublish?table_name=no_such_layer" },
+    methods: { GET: "reader", POST: "admin" },
+  },
+  "app/api/dbadmin/maintenance/cleanup/route.ts": { url: "/api/dbadmin/maintenance/cleanup?days=30", methods: { GET: "reader", POST: "admin" } },
+  "app/api/dbadmin/maintenance/redeploy/route.ts": { url: "/api/dbadmin/maintenance/redeploy", methods: { GET: "reader", POST: "admin" } },
+  "app/api/dbadmin/maintenance/full-rebuild/route.ts": { url: "/api/dbadmin/maintenance/full-rebuild", methods: { GET: "reader", POST: "admin" } },
+  "app/api/dbadmin/maintenance/pgstac/redeploy/route.ts": { url: "/api/dbadmin/maintenance/pgstac/redeploy", methods: { GET: "reader", POST: "admin" } },
+  "app/api/dbadmin/maintenance/status/route.ts": { url: "/api/dbadmin/maintenance/status", methods: { GET: "reader" } },
+  "app/api/stac/nuke/route.ts": { url: "/api/stac/nuke?mode=items", methods: { GET: "reader", POST: "admin" } },
   "app/api/dbadmin/maintenance/verify/route.ts": { url: "/api/dbadmin/maintenance/verify", methods: { GET: "reader" } },
   "app/api/export/jobs/route.ts": { url: "/api/export/jobs?format=json&limit=1", methods: { GET: "reader" } },
   "app/api/export/tasks/route.ts": { url: "/api/export/tasks?format=json&limit=1", methods: { GET: "reader" } },
@@ -87,21 +101,22 @@ test("route handlers: anonymous → 401 JSON, reader → 403 on mutations, admin
   const admin = apiToken("admin");
   for (const [file, r] of Object.entries(ROUTES)) {
     for (const [method, access] of Object.entries(r.methods)) {
-      const what = `${method} ${r.url} (${file})`;
-      const anon = await call(request, method, r.url, undefined, baseURL);
+      const url = r.urls?.[method as "GET" | "POST"] ?? r.url;
+      const what = `${method} ${url} (${file})`;
+      const anon = await call(request, method, url, undefined, baseURL);
       if (access === "public") {
         expect(anon.status(), `${what} anonymous`).not.toBe(401);
         continue;
       }
       expect(anon.status(), `${what} anonymous`).toBe(401);
       expect((await anon.json()).error.code, what).toBe("unauthorized");
-      const asReader = await call(request, method, r.url, reader);
+      const asReader = await call(request, method, url, reader);
       if (access === "admin") {
         expect(asReader.status(), `${what} reader`).toBe(403);
         expect((await asReader.json()).error.code, what).toBe("forbidden");
       } else expect([200, 204], `${what} reader`).toContain(asReader.status());
-      const asAdmin = await call(request, method, r.url, admin);
-      expect([200, 204, 404], `${what} admin`).toContain(asAdmin.status());
+      const asAdmin = await call(request, method, url, admin);
+      expect([200, 204, 400, 404], `${what} admin`).toContain(asAdmin.status());
     }
   }
 });

@@ -109,7 +109,7 @@ test("a reader sees no unpublish button and the API answers 403 (and nothing cha
     const { rows } = await db.query(`SELECT to_regclass('geo.shipping_routes') IS NOT NULL AS ok`);
     expect(rows[0].ok).toBe(true);
     const audit = await db.query(`SELECT outcome, actor_role FROM console.audit_log WHERE target = 'shipping_routes' ORDER BY id DESC LIMIT 1`);
-    expect(audit.rows[0]).toEqual({ outcome: "denied", actor_role: "reader" });
+    expect(audit.rows[0]).toEqual({ outcome: "refused", actor_role: "reader" });
   } finally {
     await db.end();
   }
@@ -178,19 +178,21 @@ test("an admin unpublishes a layer with the typed confirmation; it leaves the li
   await page.getByRole("button", { name: "Unpublish" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog).toBeVisible();
-  const impact = dialog.getByTestId("unpublish-impact");
+  const impact = dialog.getByTestId("operation-plan");
   await expect(impact).toContainText("postgis-geo-shipping_routes");
-  await expect(impact).toContainText("geo.shipping_routes with");
+  await expect(impact).toContainText('geo."shipping_routes"');
   await expect(impact).toContainText("rows");
-  const go = dialog.getByRole("button", { name: "Unpublish permanently" });
+  const go = dialog.getByRole("button", { name: "Unpublish a layer" });
   await expect(go).toBeDisabled();
   await dialog.getByLabel(/Type .* to confirm/).fill("shipping_route");
   await expect(go).toBeDisabled();
   await dialog.getByLabel(/Type .* to confirm/).fill("shipping_routes");
   await expect(go).toBeEnabled();
   await go.click();
-  await expect(page).toHaveURL(/\/geo\?unpublished=shipping_routes/);
-  await expect(page.getByTestId("unpublished-notice")).toBeVisible();
+  // The result comes from the action's own response, not from the URL.
+  await expect(dialog.getByTestId("operation-result")).toContainText('"stac_item": "postgis-geo-shipping_routes"');
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(page).toHaveURL(/\/geo$/);
   await expect(page.getByTestId("geo-row-shipping_routes")).toHaveCount(0);
   await expect(page.getByTestId("geo-row-world_countries")).toBeVisible();
 
@@ -209,9 +211,11 @@ test("an admin removes an orphaned table from the orphans page", async ({ page }
   await expect(row).toContainText("250");
   await row.getByRole("button", { name: "Unpublish" }).click();
   const dialog = page.getByRole("dialog");
-  await expect(dialog.getByTestId("unpublish-impact")).toContainText("none (orphaned table)");
+  await expect(dialog.getByTestId("operation-plan")).toContainText('geo."mystery_upload"');
+  await expect(dialog).toContainText("No metadata found");
   await dialog.getByLabel(/Type .* to confirm/).fill("mystery_upload");
-  await dialog.getByRole("button", { name: "Unpublish permanently" }).click();
-  await expect(page).toHaveURL(/\/orphans\?unpublished=mystery_upload/);
+  await dialog.getByRole("button", { name: "Unpublish a layer" }).click();
+  await expect(dialog.getByTestId("operation-result")).toContainText('"was_orphaned": true');
+  await dialog.getByRole("button", { name: "Close" }).click();
   await expect(page.getByTestId("orphan-table-mystery_upload")).toHaveCount(0);
 });

@@ -9,6 +9,7 @@ export DATABASE_URL="postgresql://postgres:$PGPASSWORD@127.0.0.1:$PGPORT/$CONSOL
 export DATABASE_READER_URL="postgresql://geoetl_reader:$PGPASSWORD@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable"
 export E2E_PORT="${E2E_PORT:-3100}"
 export CONSOLE_ORIGIN="http://127.0.0.1:$E2E_PORT"
+export ALLOW_DESTRUCTIVE_MAINTENANCE=true PGSTAC_SQL_FILE=sql/fixtures/pgstac_standin.sql
 
 echo "== lint + typecheck"
 npx eslint . --max-warnings=0

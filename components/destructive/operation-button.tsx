@@ -19,6 +19,8 @@ interface Props {
   params: Record<string, string>;
   label: string;
   compact?: boolean;
+  /** Where to go after a successful run is closed (e.g. the list, when the page's object is gone); default: refresh. */
+  afterDone?: string;
 }
 
 interface Running {
@@ -30,7 +32,7 @@ interface Running {
 
 const initial: OperationActionState = { ok: false };
 
-export function OperationButton({ operation, params, label, compact = false }: Props) {
+export function OperationButton({ operation, params, label, compact = false, afterDone }: Props) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -44,15 +46,19 @@ export function OperationButton({ operation, params, label, compact = false }: P
   const ids = { title: useId(), confirm: useId(), error: useId(), deps: useId() };
   const query = new URLSearchParams(params).toString();
 
-  // Open: a fresh plan every time.
-  useEffect(() => {
-    if (!open) return;
-    let cancelled = false;
+  const openDialog = () => {
     setPlan(null);
     setPlanError(null);
     setTyped("");
     setAcceptDependents(false);
+    setOpen(true);
     dialog.current?.showModal();
+  };
+
+  // Open: a fresh plan every time.
+  useEffect(() => {
+    if (!open) return;
+    let cancelled = false;
     fetch(`${OPERATION_PATHS[operation]}?${query}`, { headers: { accept: "application/json" } })
       .then(async (r) => {
         const body = await r.json().catch(() => null);
@@ -68,23 +74,26 @@ export function OperationButton({ operation, params, label, compact = false }: P
 
   // While it runs: step n of m, from the server.
   useEffect(() => {
-    if (!pending) {
-      setProgress(null);
-      return;
-    }
+    if (!pending) return;
     const timer = setInterval(async () => {
       const r = await fetch("/api/dbadmin/maintenance/status").catch(() => null);
       const body = r?.ok ? await r.json().catch(() => null) : null;
       const mine = (body?.running as Running[] | undefined)?.find((x) => plan && x.action === plan.action);
       setProgress(mine ?? null);
     }, 700);
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      setProgress(null);
+    };
   }, [pending, plan]);
 
   const close = () => {
     dialog.current?.close();
     setOpen(false);
-    if (state.ok) router.refresh();
+    if (state.ok) {
+      if (afterDone) router.push(afterDone);
+      else router.refresh();
+    }
     trigger.current?.focus();
   };
 
@@ -98,7 +107,7 @@ export function OperationButton({ operation, params, label, compact = false }: P
       <button
         ref={trigger}
         type="button"
-        onClick={() => setOpen(true)}
+        onClick={openDialog}
         className={`rounded border border-red-300 font-medium text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950/40 ${compact ? "px-2 py-0.5 text-xs" : "px-3 py-1.5 text-sm"}`}
       >
         {label}
@@ -134,6 +143,11 @@ export function OperationButton({ operation, params, label, compact = false }: P
             <input key={k} type="hidden" name={k} value={v} />
           ))}
           {plan ? <input type="hidden" name="fingerprint" value={plan.fingerprint} /> : null}
+          {Object.entries(plan?.bind ?? {})
+            .filter(([k]) => !(k in params))
+            .map(([k, v]) => (
+              <input key={k} type="hidden" name={k} value={v} />
+            ))}
           {plan && !done ? (
             <div className="flex flex-col gap-1">
               <label htmlFor={ids.confirm} className="text-sm">

@@ -183,14 +183,20 @@ async function migrationsCheck(s: Snapshot): Promise<VerifyCheck> {
   const recorded = new Map(
     (await readQuery<{ name: string; checksum: string }>(`SELECT name, checksum FROM console.schema_migrations`)).map((r) => [r.name, r.checksum]),
   );
-  // Which set migrate() applied here: the console's only (a real database), or everything, with
-  // or without the pgSTAC stand-in (demo and tests).
+  // Which set this database was set up with. Only a full migrate() (demo, tests, a local
+  // database) applies 00_extensions.sql: then every file it would apply must be there, with or
+  // without the pgSTAC stand-in. Otherwise (a real database, whose app/geo/h3/pgstac the pipeline
+  // owns) the console's own files must be there, and any other file recorded here (e.g. app/ after
+  // a maintenance redeploy) must still match.
+  const full = recorded.has("00_extensions.sql");
   const fixtures = recorded.has("fixtures/pgstac_standin.sql");
-  const consoleOnly = [...recorded.keys()].every((n) => n.startsWith("console/"));
-  const mode = consoleOnly ? "console schema only" : fixtures ? "all schemas, with the pgSTAC stand-in" : "all schemas";
+  const mode = full ? (fixtures ? "all schemas, with the pgSTAC stand-in" : "all schemas") : "console schema only";
   let expected: { name: string; checksum: string }[];
   try {
-    expected = migrationFiles({ fixtures, consoleOnly }).map((name) => ({
+    const names = full
+      ? migrationFiles({ fixtures })
+      : [...migrationFiles({ consoleOnly: true }), ...migrationFiles({ fixtures: true }).filter((n) => !n.startsWith("console/") && recorded.has(n))];
+    expected = names.map((name) => ({
       name,
       checksum: createHash("sha256").update(readFileSync(path.join(process.cwd(), "sql", name), "utf8")).digest("hex"),
     }));
@@ -201,7 +207,8 @@ async function migrationsCheck(s: Snapshot): Promise<VerifyCheck> {
   const changed = expected.filter((f) => recorded.has(f.name) && recorded.get(f.name) !== f.checksum).map((f) => f.name);
   if (!pending.length && !changed.length) return { id, label, ok: true, detail: `All ${expected.length} files applied and up to date (${mode}).` };
   const parts = [pending.length ? `not applied: ${list(pending)}` : "", changed.length ? `changed since applied: ${list(changed)}` : ""].filter(Boolean);
-  return { id, label, ok: false, detail: `${parts.join("; ")} (${mode}). Run the migrations (npx tsx scripts/migrate.ts).` };
+  const how = full ? "npx tsx scripts/migrate.ts" : "npx tsx scripts/migrate.ts for console/, the maintenance redeploy for app/";
+  return { id, label, ok: false, detail: `${parts.join("; ")} (${mode}). Apply them (${how}).` };
 }
 
 export async function verifySchemas(): Promise<VerifyResult> {

@@ -1,5 +1,4 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { actionError, type ActionState } from "../actions/state";
 import { requireOperator, runOperation } from "./pipeline";
 import { operationNamed } from "./registry";
@@ -33,7 +32,8 @@ export async function runOperationAction(_prev: OperationActionState, form: Form
       fingerprint: text("fingerprint") || null,
       acceptDependents: text("accept_dependents") === "yes",
     });
-    revalidatePath("/", "layout");
+    // No revalidatePath here: re-rendering now would replace the dialog (and its result) with
+    // the page of an object that is gone. The dialog refreshes or navigates when it is closed.
     return { ok: true, message: "Done.", result };
   } catch (err) {
     return actionError(err);

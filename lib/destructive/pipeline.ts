@@ -323,3 +323,20 @@ async function describeRunning(): Promise<string | null> {
   const [r] = await runningOperations().catch(() => []);
   return r ? `${r.action}${r.target ? ` (${r.target})` : ""}, started by ${r.actor} at ${r.started_at}` : null;
 }
+
+export interface OperationRun extends RunningOperation {
+  status: "running" | "success" | "failed" | "conflict";
+  finished_at: string | null;
+}
+
+/** The latest runs, newest first (the maintenance page's history). */
+export async function recentOperationRuns(limit = 10): Promise<OperationRun[]> {
+  const rows = await readerPool().query<OperationRun>(
+    `SELECT r.id::text AS id, r.action, r.target, r.actor, r.started_at, r.finished_at, r.step, r.steps_total, r.step_label,
+            CASE WHEN r.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid)
+                 THEN 'failed' ELSE r.status END AS status
+       FROM console.operation_runs r ORDER BY r.id DESC LIMIT $1`,
+    [Math.min(Math.max(limit, 1), 50)],
+  );
+  return rows.rows.map((r) => ({ ...r, started_at: new Date(r.started_at).toISOString(), finished_at: r.finished_at ? new Date(r.finished_at).toISOString() : null }));
+}

@@ -23,6 +23,11 @@ export interface PlanBody<D> {
   /** Objects outside the target that would go with it: refused unless the caller accepts them. */
   dependents: PlanItem[];
   warnings: string[];
+  /**
+   * Parameters the run must be given to act on this very plan (e.g. cleanup's cut-off time, fixed
+   * when the plan was made): the dialog sends them back, API callers may too.
+   */
+  bind?: Record<string, string>;
   /** What a person types to confirm (the table name, or the operation's word). */
   confirmText: string;
   /** The state the fingerprint is computed from (ids, oids, counts): what "changed since you looked" means. */

@@ -13,7 +13,6 @@ import { setAuthorization, setCookie } from "../helpers/next-headers";
  * edit here to be covered; a new action that is meant for readers must be listed in READER_OK.
  */
 vi.mock("next/headers", () => import("../helpers/next-headers"));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("next/navigation", () => ({
   redirect: (to: string) => {
     throw Object.assign(new Error(`NEXT_REDIRECT ${to}`), { digest: "NEXT_REDIRECT" });

@@ -236,7 +236,7 @@ describe("GET /api/audit", async () => {
 
 describe("GET /api/export/audit", async () => {
   const { GET } = await import("@/app/api/export/audit/route");
-  const HEADER = "id,at,actor_oid,actor_name,actor_username,actor_role,action,target,outcome,duration_ms,warnings,error,parameters,details,fingerprint,request_id,client_address";
+  const HEADER = "id,at,actor,actor_oid,actor_name,actor_username,actor_role,action,target,outcome,duration_ms,warnings,error,parameters,details,fingerprint,request_id,client_address";
 
   it("streams the current filter as CSV: header line, one line per entry, capped, as an attachment", async () => {
     const res = await call(GET, "/api/export/audit?format=csv&action=audtest.&outcome=refused,failed");

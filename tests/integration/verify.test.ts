@@ -69,6 +69,23 @@ describe("verifySchemas", () => {
     expect(check(await verifySchemas(), "console:migrations").ok).toBe(true);
   });
 
+  it("on a database the console only migrated its own schema in, asks for the console's files and checks what else is recorded", async () => {
+    // as `npx tsx scripts/migrate.ts` (console only) and then a maintenance redeploy of app leave it
+    const gone = await db.client.query(`DELETE FROM console.schema_migrations WHERE name NOT LIKE 'console/%' AND name <> 'app/001_app.sql'`);
+    try {
+      expect(gone.rowCount).toBeGreaterThan(3);
+      const ok = check(await verifySchemas(), "console:migrations");
+      expect(ok).toMatchObject({ ok: true });
+      expect(ok.detail).toMatch(/\(console schema only\)\.$/);
+      await db.client.query(`UPDATE console.schema_migrations SET checksum = 'stale' WHERE name = 'app/001_app.sql'`);
+      expect(check(await verifySchemas(), "console:migrations").detail).toMatch(/^changed since applied: app\/001_app\.sql \(console schema only\)/);
+    } finally {
+      const { migrate } = await import("@/lib/db/migrate");
+      await migrate(db.client, { fixtures: true });
+    }
+    expect(check(await verifySchemas(), "console:migrations").ok).toBe(true);
+  });
+
   it("a dropped app table fails the app tables check, naming it", async () => {
     await db.client.query(`DROP TABLE app.janitor_runs`);
     const r = await verifySchemas();

@@ -69,10 +69,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 ? "No audit entries match these filters."
                 : "Nothing has been changed through the console yet."}
           </p>
-          {p.before || filtered ? (
+          {filtered && !p.before ? (
             <p className="mt-2">
-              <Link className="text-sky-700 underline dark:text-sky-400" href={p.before ? href() : "/audit"}>
-                {p.before ? "Newest entries" : "Show all entries"}
+              <Link className="text-sky-700 underline dark:text-sky-400" href="/audit">
+                Show all entries
               </Link>
             </p>
           ) : null}
@@ -141,7 +141,7 @@ function AuditTableRow({ r, th }: { r: AuditRow; th: string }) {
           {r.outcome}
         </span>
       </td>
-      <td className={`${th} whitespace-nowrap text-xs tabular-nums`}>{r.duration_ms === null ? "—" : formatDuration(r.duration_ms / 1000)}</td>
+      <td className={`${th} whitespace-nowrap text-xs tabular-nums`}>{durationText(r.duration_ms)}</td>
       <td className={`${th} max-w-md text-xs`}>
         {r.warnings.length ? (
           <ul className="mb-1 list-disc pl-4 text-amber-800 dark:text-amber-300" aria-label="Warnings">
@@ -184,6 +184,14 @@ function Field({ label, mono, children }: { label: string; mono?: boolean; child
       <dd className={`break-all ${mono ? "font-mono text-[11px] text-slate-700 dark:text-slate-300" : ""}`}>{children}</dd>
     </>
   );
+}
+
+/** 340 ms, 1.2 s, then formatDuration's minutes and hours. */
+function durationText(ms: number | null): string {
+  if (ms === null) return "—";
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, "")} s`;
+  return formatDuration(ms / 1000);
 }
 
 /** One line of JSON, cut to `max` characters. */

@@ -14,8 +14,6 @@ const Params = z.object({
   has_stac: boolParam.optional().catch(undefined),
   q: safeText(200).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100000).default(1).catch(1),
-  unpublished: z.string().max(100).optional().catch(undefined),
-  warnings: z.coerce.number().int().min(0).optional().catch(undefined),
 });
 
 function href(p: Record<string, string | number | undefined>): string {
@@ -40,15 +38,6 @@ export default async function GeoLayersPage({ searchParams }: { searchParams: Pr
       <PageHeader title="Geo layers">
         <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="geo-total">{formatCount(data.total)} layers</span>
       </PageHeader>
-      {p.unpublished ? (
-        <div className="mb-4">
-          <Notice title="Layer unpublished">
-            <p data-testid="unpublished-notice">
-              geo.{p.unpublished} was removed{p.warnings ? ` with ${p.warnings} warning(s)` : ""}. See the <Link className="underline" href="/audit">audit log</Link> for details.
-            </p>
-          </Notice>
-        </div>
-      ) : null}
       <form method="get" action="/geo" className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter layers">
         <label className="flex flex-col text-xs font-medium">
           Search

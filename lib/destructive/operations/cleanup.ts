@@ -67,6 +67,7 @@ async function planCleanup(q: Querier, input: Input) {
     ],
     dependents: [],
     warnings: [],
+    bind: { before: cutoff },
     confirmText: "cleanup",
     state: { cutoff, jobs, tasks },
     data: { days: input.days, cutoff, jobs, tasks } satisfies Data,

@@ -45,7 +45,7 @@ export default async function LayerPage({ params, searchParams }: Props) {
     <>
       <nav className="mb-2 text-sm"><Link href="/geo" className="text-sky-800 hover:underline dark:text-sky-300">← Geo layers</Link></nav>
       <PageHeader title={m?.title || layer.table}>
-        {canMutate(user) ? <UnpublishButton impact={{ table_name: layer.table }} /> : null}
+        {canMutate(user) ? <UnpublishButton impact={{ table_name: layer.table }} afterDone="/geo" /> : null}
       </PageHeader>
       {!m ? (
         <div className="mb-4"><Notice title="Orphaned table" tone="warning"><p>geo.{layer.table} has no row in geo.table_metadata (created outside the ETL, or its metadata was removed).</p></Notice></div>

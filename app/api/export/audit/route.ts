@@ -10,6 +10,7 @@ const schema = auditListSchema.and(z.object({ format: z.enum(["csv", "json"], { 
 const COLUMNS = [
   "id",
   "at",
+  "actor",
   "actor_oid",
   "actor_name",
   "actor_username",
