@@ -6,6 +6,7 @@ export const OPERATION_PATHS = {
   "pgstac-redeploy": "/api/dbadmin/maintenance/pgstac/redeploy",
   "full-rebuild": "/api/dbadmin/maintenance/full-rebuild",
   "stac-nuke": "/api/stac/nuke",
+  "stac-orphans": "/api/dbadmin/geo/orphans/stac-items",
 } as const;
 
 export type OperationPathName = keyof typeof OPERATION_PATHS;

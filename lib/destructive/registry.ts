@@ -1,6 +1,7 @@
 import "server-only";
 import { cleanupOperation } from "./operations/cleanup";
 import { fullRebuildOperation, redeployAppOperation, redeployPgstacOperation, stacNukeOperation } from "./operations/schemas";
+import { stacOrphansOperation } from "./operations/stac-orphans";
 import { unpublishOperation } from "./operations/unpublish";
 import type { AnyOperation } from "./types";
 
@@ -12,6 +13,7 @@ export const OPERATIONS = {
   "pgstac-redeploy": redeployPgstacOperation,
   "full-rebuild": fullRebuildOperation,
   "stac-nuke": stacNukeOperation,
+  "stac-orphans": stacOrphansOperation,
 } satisfies Record<string, AnyOperation>;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -104,6 +104,22 @@ describe("cleanup", () => {
   });
 });
 
+// Before the schema operations, which clear STAC.
+describe("orphaned STAC items", () => {
+  it("lists exactly the items whose layer is gone and removes only those", async () => {
+    const { stacOrphansOperation } = await import("@/lib/destructive/operations/stac-orphans");
+    expect((await failure(planOperation(stacOrphansOperation, {}))).status).toBe(404);
+    await db.client.query(`DELETE FROM geo.table_metadata WHERE table_name = 'shipping_routes'`);
+    const plan = await planOperation(stacOrphansOperation, {});
+    expect(plan.items.map((i) => i.name)).toEqual(["postgis-geo-shipping_routes"]);
+    const items = (await db.client.query(`SELECT count(*)::int AS n FROM pgstac.items`)).rows[0].n;
+    const r = await runOperation<Record<string, unknown>>(stacOrphansOperation, {}, admin, { confirm: { typed: "remove stac orphans" }, fingerprint: plan.fingerprint });
+    expect(r.result).toMatchObject({ stac_items_deleted: 1, ids: ["postgis-geo-shipping_routes"] });
+    expect((await db.client.query(`SELECT count(*)::int AS n FROM pgstac.items`)).rows[0].n).toBe(items - 1);
+    expect((await db.client.query(`SELECT to_regclass('geo.shipping_routes') AS t`)).rows[0].t).toBe("geo.shipping_routes");
+  });
+});
+
 describe("schema maintenance", () => {
   it("is refused unless ALLOW_DESTRUCTIVE_MAINTENANCE=true, with a message saying so, and audited", async () => {
     settings({ ALLOW_DESTRUCTIVE_MAINTENANCE: undefined });

@@ -1,22 +1,12 @@
 import Link from "next/link";
-import type { ReactNode } from "react";
-import { z } from "zod";
 import { formatCount, formatDate, shortId } from "@/components/ui/format";
+import { OperationButton } from "@/components/destructive/operation-button";
 import { UnpublishButton } from "@/components/geo/unpublish-button";
-import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/page";
 import { canMutate } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
-import { latestOrphanReport, orphanReport, type OrphanedStacItem } from "@/lib/db/orphans";
-
-/**
- * Slot for the admin action on an orphaned STAC item (its cleanup will go through the destructive
- * pipeline). While it is null the section is read-only for everyone and has no Actions column.
- */
-const ORPHAN_STAC_ITEM_ACTION: ((item: OrphanedStacItem) => ReactNode) | null = null;
-
-const Params = z.object({ unpublished: z.string().max(100).optional().catch(undefined) });
+import { latestOrphanReport, orphanReport } from "@/lib/db/orphans";
 
 function Stat({ label, value, tone }: { label: string; value: number; tone?: "warn" }) {
   return (
@@ -27,9 +17,8 @@ function Stat({ label, value, tone }: { label: string; value: number; tone?: "wa
   );
 }
 
-export default async function OrphansPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function OrphansPage() {
   const user = await requirePageRole("reader");
-  const p = Params.parse(await searchParams);
   const [report, last] = await Promise.all([orphanReport(), latestOrphanReport()]);
   const admin = canMutate(user);
   const hours = getConfig().orphanCheckIntervalHours;
@@ -46,9 +35,6 @@ export default async function OrphansPage({ searchParams }: { searchParams: Prom
           {s.health_status}
         </span>
       </PageHeader>
-      {p.unpublished ? (
-        <div className="mb-4"><Notice title="Removed"><p>geo.{p.unpublished} was unpublished. See the <Link className="underline" href="/audit">audit log</Link>.</p></Notice></div>
-      ) : null}
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
         Live report from the catalog at {formatDate(report.timestamp)}.{" "}
         {hours ? `The scheduled check runs every ${hours} h` : "The scheduled check is off (ORPHAN_CHECK_INTERVAL_HOURS=0)"}
@@ -82,7 +68,7 @@ export default async function OrphansPage({ searchParams }: { searchParams: Prom
                     <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{t.reason}</td>
                     {admin ? (
                       <td className={`${th} text-right`}>
-                        <UnpublishButton compact returnTo="/orphans" impact={{ table_name: t.table_name, table_exists: true, row_count: t.row_count, size_pretty: t.size_pretty, metadata_row: false, stac_item_id: null, stac_collection_id: null }} />
+                        <UnpublishButton compact impact={{ table_name: t.table_name, table_exists: true, row_count: t.row_count, size_pretty: t.size_pretty, metadata_row: false, stac_item_id: null, stac_collection_id: null }} />
                       </td>
                     ) : null}
                   </tr>
@@ -113,7 +99,7 @@ export default async function OrphansPage({ searchParams }: { searchParams: Prom
                     <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{m.reason}</td>
                     {admin ? (
                       <td className={`${th} text-right`}>
-                        <UnpublishButton compact returnTo="/orphans" impact={{ table_name: m.table_name, table_exists: false, row_count: null, size_pretty: null, metadata_row: true, stac_item_id: m.stac_item_id, stac_collection_id: m.stac_collection_id }} />
+                        <UnpublishButton compact impact={{ table_name: m.table_name, table_exists: false, row_count: null, size_pretty: null, metadata_row: true, stac_item_id: m.stac_item_id, stac_collection_id: m.stac_collection_id }} />
                       </td>
                     ) : null}
                   </tr>
@@ -125,7 +111,12 @@ export default async function OrphansPage({ searchParams }: { searchParams: Prom
       </section>
 
       <section className="mb-6" aria-labelledby="orphaned-stac-items">
-        <h2 id="orphaned-stac-items" className="mb-2 font-semibold">STAC items without a layer</h2>
+        <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
+          <h2 id="orphaned-stac-items" className="font-semibold">STAC items without a layer</h2>
+          {admin && report.stac_checked && report.orphaned_stac_items.length ? (
+            <OperationButton operation="stac-orphans" params={{}} label="Remove orphaned STAC items" compact />
+          ) : null}
+        </div>
         {!report.stac_checked ? (
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="orphaned-stac-unchecked">Not checked: pgSTAC could not be read in this database.</p>
         ) : report.orphaned_stac_items.length === 0 ? (
@@ -140,7 +131,7 @@ export default async function OrphansPage({ searchParams }: { searchParams: Prom
             <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
               <table className="w-full text-left text-sm" data-testid="orphaned-stac-items">
                 <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
-                  <tr><th className={th}>STAC item</th><th className={th}>Collection</th><th className={th}>Datetime</th><th className={th}>Reason</th>{admin && ORPHAN_STAC_ITEM_ACTION ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>
+                  <tr><th className={th}>STAC item</th><th className={th}>Collection</th><th className={th}>Datetime</th><th className={th}>Reason</th></tr>
                 </thead>
                 <tbody>
                   {report.orphaned_stac_items.map((i) => (
@@ -149,7 +140,6 @@ export default async function OrphansPage({ searchParams }: { searchParams: Prom
                       <td className={`${th} font-mono text-xs`}>{i.collection}</td>
                       <td className={`${th} whitespace-nowrap text-xs`}>{formatDate(i.datetime)}</td>
                       <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{i.reason}</td>
-                      {admin && ORPHAN_STAC_ITEM_ACTION ? <td className={`${th} text-right`}>{ORPHAN_STAC_ITEM_ACTION(i)}</td> : null}
                     </tr>
                   ))}
                 </tbody>
