@@ -182,7 +182,7 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
                       <td className="px-3 py-1.5"><RelativeTime iso={j.created_at} /></td>
                       <td className="px-3 py-1.5"><RelativeTime iso={j.updated_at} /></td>
                       <td className="px-3 py-1.5 text-right tabular-nums" title={j.duration_seconds === null ? "Still running" : undefined}>
-                        {j.duration_seconds === null ? <span className="text-slate-400">running</span> : formatDuration(j.duration_seconds)}
+                        {j.duration_seconds === null ? <span className="text-slate-600 dark:text-slate-400">running</span> : formatDuration(j.duration_seconds)}
                       </td>
                     </tr>
                     {isOpen ? (

@@ -109,7 +109,8 @@ export default async function LayerPage({ params, searchParams }: Props) {
       {features ? (
         <section aria-label="Attributes" className="mt-6">
           <h2 className="mb-2 font-semibold">Attribute table</h2>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+          {/* Focusable, so a keyboard user can scroll a wide attribute table sideways. */}
+          <div tabIndex={0} role="region" aria-label="Attribute table (scrolls sideways)" className="overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-slate-800 dark:bg-slate-900">
             <table className="w-full text-left text-xs" data-testid="attribute-table">
               <thead className="border-b border-slate-200 text-slate-500 dark:border-slate-800">
                 <tr>{features.columns.map((c) => <th key={c} className="whitespace-nowrap px-2 py-1.5 font-medium">{c}</th>)}</tr>
