@@ -39,7 +39,7 @@ test("an admin sees every section, toggles dark mode, and signs out through the 
   for (const label of ["Overview", "Jobs", "Tasks", "Geo layers", "Orphans", "Maintenance", "Health", "Audit"]) {
     await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
   }
-  await page.getByRole("button", { name: "Toggle dark mode" }).click();
+  await page.getByTestId("theme-toggle").click();
   const dark = await page.evaluate(() => document.documentElement.classList.contains("dark"));
   await page.reload();
   expect(await page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(dark);

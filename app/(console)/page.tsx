@@ -41,7 +41,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
         <section className={card} aria-labelledby="stuck-h">
           <h2 id="stuck-h" className="text-sm font-medium text-slate-600 dark:text-slate-400">Stuck tasks</h2>
           <p className={`mt-1 text-3xl font-semibold tabular-nums ${counts.stuck_tasks ? "text-red-700 dark:text-red-300" : ""}`} data-testid="stuck-count">{counts.stuck_tasks}</p>
-          <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">processing with no heartbeat for over {counts.stuck_threshold_minutes} min</p>
+          <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">processing with no heartbeat for over {counts.stuck_threshold_minutes} min</p>
           {counts.stuck_tasks ? <Link href="/tasks?stuck=true" className="mt-2 inline-block text-sm text-sky-700 underline dark:text-sky-400">See stuck tasks</Link> : null}
         </section>
         <section className={card} aria-labelledby="db-h">
@@ -98,7 +98,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
                   <StatusBadge status="failed" />
                   <Link href={`/jobs/${encodeURIComponent(f.job_id)}`} className="font-mono text-sky-700 hover:underline dark:text-sky-400" title={f.job_id}>{shortId(f.job_id)}</Link>
                   <span>{f.job_type}</span>
-                  <span className="text-slate-500 dark:text-slate-400"><RelativeTime iso={f.failed_at} /></span>
+                  <span className="text-slate-600 dark:text-slate-400"><RelativeTime iso={f.failed_at} /></span>
                   <span className="w-full truncate text-red-700 dark:text-red-300" title={f.error ?? undefined}>{f.error ?? "no error message recorded"}</span>
                 </li>
               ))}

@@ -21,6 +21,10 @@ interface Props {
   compact?: boolean;
   /** Where to go after a successful run is closed (e.g. the list, when the page's object is gone); default: refresh. */
   afterDone?: string;
+  /** Told when the dialog opens and closes (a live-refreshing page pauses meanwhile, so the row and its dialog stay). */
+  onOpenChange?: (open: boolean) => void;
+  /** An accessible name for the button when its visible label is short (e.g. "Cancel query of pid 42"). */
+  ariaLabel?: string;
 }
 
 interface Running {
@@ -32,7 +36,7 @@ interface Running {
 
 const initial: OperationActionState = { ok: false };
 
-export function OperationButton({ operation, params, label, compact = false, afterDone }: Props) {
+export function OperationButton({ operation, params, label, compact = false, afterDone, onOpenChange, ariaLabel }: Props) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -52,6 +56,7 @@ export function OperationButton({ operation, params, label, compact = false, aft
     setTyped("");
     setAcceptDependents(false);
     setOpen(true);
+    onOpenChange?.(true);
     dialog.current?.showModal();
   };
 
@@ -90,6 +95,7 @@ export function OperationButton({ operation, params, label, compact = false, aft
   const close = () => {
     dialog.current?.close();
     setOpen(false);
+    onOpenChange?.(false);
     if (state.ok) {
       if (afterDone) router.push(afterDone);
       else router.refresh();
@@ -108,6 +114,7 @@ export function OperationButton({ operation, params, label, compact = false, aft
         ref={trigger}
         type="button"
         onClick={openDialog}
+        aria-label={ariaLabel}
         className={`rounded border border-red-300 font-medium text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950/40 ${compact ? "px-2 py-0.5 text-xs" : "px-3 py-1.5 text-sm"}`}
       >
         {label}

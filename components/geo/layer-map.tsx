@@ -133,7 +133,7 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
       <div className="pointer-events-none absolute left-2 top-2 rounded bg-white/90 px-2 py-1 text-xs shadow dark:bg-slate-900/90 dark:text-slate-100" data-testid="map-feature-count">
         {featureCount === null ? "unknown number of" : featureCount.toLocaleString("en-US")} features · {geometryType.toLowerCase()}
       </div>
-      {status === "loading" ? <p className="mt-1 text-xs text-slate-500">Loading map…</p> : null}
+      {status === "loading" ? <p className="mt-1 text-xs text-slate-600">Loading map…</p> : null}
       {error ? <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-400">Map: {error}</p> : null}
     </div>
   );

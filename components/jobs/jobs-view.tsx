@@ -94,7 +94,7 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
             <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/jobs${exportQuery(state, "json")}`} download>
               JSON
             </a>{" "}
-            <span className="text-xs text-slate-500 dark:text-slate-400">(this filter, first 50,000 rows)</span>
+            <span className="text-xs text-slate-600 dark:text-slate-400">(this filter, first 50,000 rows)</span>
           </span>
         </div>
       </div>
@@ -132,7 +132,7 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className="w-full text-left text-sm" data-testid="jobs-table">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-400">
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-400">
               <tr>
                 <th scope="col" className="w-8 px-2 py-2"><span className="sr-only">Details</span></th>
                 <th scope="col" className="px-3 py-2">Job id</th>
@@ -163,7 +163,7 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
                           onClick={() => toggle(j.job_id)}
                           aria-expanded={isOpen}
                           aria-label={`${isOpen ? "Hide" : "Show"} details of job ${j.job_id}`}
-                          className="rounded px-1 text-slate-500 hover:bg-slate-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:hover:bg-slate-700"
+                          className="rounded px-1 text-slate-600 hover:bg-slate-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:hover:bg-slate-700"
                         >
                           {isOpen ? "▾" : "▸"}
                         </button>

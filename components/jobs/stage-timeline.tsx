@@ -25,7 +25,7 @@ export function StageTimeline({ stages, current }: { stages: StageSummary[]; cur
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h3 className="font-medium">
               Stage {s.stage}
-              {s.stage === current ? <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">(current)</span> : null}
+              {s.stage === current ? <span className="ml-2 text-xs text-slate-600 dark:text-slate-400">(current)</span> : null}
               <span className="ml-2 text-sm font-normal text-slate-600 dark:text-slate-400">{STATE_TEXT[s.state]}</span>
             </h3>
             <p className="text-xs text-slate-600 dark:text-slate-400">

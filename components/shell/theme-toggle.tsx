@@ -10,9 +10,15 @@ export function ThemeToggle() {
     document.cookie = `theme=${next}; path=/; max-age=31536000; samesite=lax`;
   }
   return (
-    <button type="button" onClick={toggle} className="rounded px-2 py-1 text-sm hover:bg-slate-200 dark:hover:bg-slate-800" aria-label="Toggle dark mode" title="Toggle dark mode">
-      <span className="dark:hidden">☾ Dark</span>
-      <span className="hidden dark:inline">☀ Light</span>
+    // The visible words are the button's name (axe label-content-name-mismatch): it says which
+    // theme a press switches to.
+    <button type="button" onClick={toggle} className="rounded px-2 py-1 text-sm hover:bg-slate-200 dark:hover:bg-slate-800" data-testid="theme-toggle">
+      <span className="dark:hidden">
+        <span aria-hidden="true">☾ </span>Dark theme
+      </span>
+      <span className="hidden dark:inline">
+        <span aria-hidden="true">☀ </span>Light theme
+      </span>
     </button>
   );
 }

@@ -13,7 +13,7 @@ export function TaskTable({ tasks, showJob, stuckMinutes }: { tasks: TaskSummary
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full text-left text-sm">
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-400">
+        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-400">
           <tr>
             <th scope="col" className="px-3 py-2">Task</th>
             {showJob ? <th scope="col" className="px-3 py-2">Job</th> : null}

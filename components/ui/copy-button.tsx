@@ -19,7 +19,7 @@ export function CopyButton({ value, label = "Copy", className = "" }: { value: s
       onClick={copy}
       aria-label={label}
       title={label}
-      className={`rounded px-1.5 py-0.5 text-xs text-slate-500 ring-1 ring-slate-300 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-slate-400 dark:ring-slate-600 dark:hover:bg-slate-800 ${className}`}
+      className={`rounded px-1.5 py-0.5 text-xs text-slate-600 ring-1 ring-slate-300 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-slate-400 dark:ring-slate-600 dark:hover:bg-slate-800 ${className}`}
     >
       <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}</span>
     </button>

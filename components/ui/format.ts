@@ -55,3 +55,23 @@ export function shortId(id: string | null | undefined, len = 10): string {
   if (!id) return "—";
   return id.length > len + 1 ? `${id.slice(0, len)}…` : id;
 }
+
+/** Bytes the way pg_size_pretty writes them (1024-based): "512 bytes", "8.0 kB", "1.2 GB"; none → "—". */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  const units = ["kB", "MB", "GB", "TB", "PB"];
+  if (Math.abs(n) < 1024) return `${Math.round(n)} bytes`;
+  let v = n / 1024;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}
+
+/** A ratio as a percentage: 0.9873 → "98.7 %"; none → "—". */
+export function formatPercent(ratio: number | null | undefined, digits = 1): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "—";
+  return `${(ratio * 100).toFixed(digits)} %`;
+}

@@ -2,18 +2,21 @@
 import { useSyncExternalStore } from "react";
 
 /**
- * Live refresh interval (off / 5 / 15 / 60 s), remembered per list in localStorage. The queries
- * use it as refetchInterval with refetchIntervalInBackground off: paused while the tab is hidden.
+ * Live refresh interval (off / 5 / 15 / 60 s), remembered per list in localStorage (until chosen:
+ * the list's default, off unless it says otherwise). The queries use it as refetchInterval with
+ * refetchIntervalInBackground off: paused while the tab is hidden.
  */
 export const REFRESH_CHOICES = [0, 5, 15, 60] as const;
 const EVENT = "geoetl-refresh-setting";
 
-function read(key: string): number {
+function read(key: string, fallback: number): number {
   try {
-    const n = Number(window.localStorage.getItem(key));
-    return (REFRESH_CHOICES as readonly number[]).includes(n) ? n : 0;
+    const stored = window.localStorage.getItem(key);
+    if (stored === null) return fallback;
+    const n = Number(stored);
+    return (REFRESH_CHOICES as readonly number[]).includes(n) ? n : fallback;
   } catch {
-    return 0;
+    return fallback;
   }
 }
 
@@ -26,8 +29,8 @@ function subscribe(cb: () => void) {
   };
 }
 
-export function useRefreshSetting(key: string): [number, (s: number) => void] {
-  const seconds = useSyncExternalStore(subscribe, () => read(key), () => 0);
+export function useRefreshSetting(key: string, fallback: (typeof REFRESH_CHOICES)[number] = 0): [number, (s: number) => void] {
+  const seconds = useSyncExternalStore(subscribe, () => read(key, fallback), () => fallback);
   const set = (s: number) => {
     try {
       window.localStorage.setItem(key, String(s));
@@ -71,7 +74,7 @@ export function LiveRefreshSelect({
           </option>
         ))}
       </select>
-      <span className="w-24 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="refresh-state">
+      <span className="w-24 text-xs text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="refresh-state">
         {!isClient ? "" : fetching ? "Refreshing…" : updatedAt ? `Updated ${new Date(updatedAt).toLocaleTimeString("en-GB")}` : ""}
       </span>
     </div>

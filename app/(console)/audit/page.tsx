@@ -56,7 +56,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/audit${auditQuery(filters, { format: "csv" })}`} download data-testid="audit-export-csv">
             Download CSV
           </a>{" "}
-          <span className="text-xs text-slate-500 dark:text-slate-400">(this filter, newest {EXPORT_CAP.toLocaleString("en-US")} entries at most)</span>
+          <span className="text-xs text-slate-600 dark:text-slate-400">(this filter, newest {EXPORT_CAP.toLocaleString("en-US")} entries at most)</span>
         </span>
       </PageHeader>
       <AuditFilters key={auditQuery(filters)} filters={filters} outcomes={AUDIT_OUTCOMES} windows={AUDIT_WINDOWS.map(({ value, label }) => ({ value, label }))} />
@@ -80,7 +80,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className="w-full text-left text-sm" data-testid="audit-table">
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+            <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
               <tr>
                 <th className={th}>When</th>
                 <th className={th}>Who</th>
@@ -110,7 +110,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             Older →
           </Link>
         ) : page.rows.length > 0 ? (
-          <span className="text-slate-500 dark:text-slate-400" data-testid="audit-no-older">
+          <span className="text-slate-600 dark:text-slate-400" data-testid="audit-no-older">
             No older entries.
           </span>
         ) : null}
@@ -132,7 +132,7 @@ function AuditTableRow({ r, th }: { r: AuditRow; th: string }) {
       <td className={th}>
         <span title={r.actor_oid ?? undefined}>{name}</span>
         {r.actor_username && r.actor_username !== name ? <div className="text-xs text-slate-600 dark:text-slate-400">{r.actor_username}</div> : null}
-        <div className="text-xs text-slate-500">{r.actor_role}</div>
+        <div className="text-xs text-slate-600">{r.actor_role}</div>
       </td>
       <td className={`${th} font-mono text-xs`}>{r.action}</td>
       <td className={`${th} break-all font-mono text-xs`}>{r.target ?? "—"}</td>
@@ -154,7 +154,7 @@ function AuditTableRow({ r, th }: { r: AuditRow; th: string }) {
           <p className="mb-1 text-red-800 dark:text-red-300">
             <span className="font-semibold">Error:</span> {r.error.message}
             {r.error.sqlstate ? <span className="ml-1 font-mono text-[11px]">(SQLSTATE {r.error.sqlstate})</span> : null}
-            {r.error.code ? <span className="ml-1 font-mono text-[11px] text-slate-500 dark:text-slate-400">[{r.error.code}]</span> : null}
+            {r.error.code ? <span className="ml-1 font-mono text-[11px] text-slate-600 dark:text-slate-400">[{r.error.code}]</span> : null}
           </p>
         ) : null}
         {hasMore ? (
@@ -180,7 +180,7 @@ function AuditTableRow({ r, th }: { r: AuditRow; th: string }) {
 function Field({ label, mono, children }: { label: string; mono?: boolean; children: string }) {
   return (
     <>
-      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+      <dt className="text-slate-600 dark:text-slate-400">{label}</dt>
       <dd className={`break-all ${mono ? "font-mono text-[11px] text-slate-700 dark:text-slate-300" : ""}`}>{children}</dd>
     </>
   );

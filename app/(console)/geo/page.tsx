@@ -66,7 +66,7 @@ export default async function GeoLayersPage({ searchParams }: { searchParams: Pr
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className="w-full text-left text-sm" data-testid="geo-table">
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800 dark:text-slate-400">
+            <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">
               <tr>
                 <th className="px-3 py-2">Title / table</th>
                 <th className="px-3 py-2">Geometry</th>
@@ -84,22 +84,22 @@ export default async function GeoLayersPage({ searchParams }: { searchParams: Pr
                     <Link href={`/geo/${encodeURIComponent(m.table_name)}`} className="font-medium text-sky-800 hover:underline dark:text-sky-300">
                       {m.title || m.table_name}
                     </Link>
-                    <div className="font-mono text-xs text-slate-500">{m.table_name}</div>
+                    <div className="font-mono text-xs text-slate-600">{m.table_name}</div>
                   </td>
                   <td className="px-3 py-2">{m.geometry_type ?? "—"}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{m.feature_count === null ? "—" : formatCount(m.feature_count)}</td>
                   <td className="px-3 py-2">
                     <div className="max-w-48 truncate" title={m.source_file ?? undefined}>{m.source_file ?? "—"}</div>
-                    <div className="text-xs text-slate-500">{m.source_format ?? ""}</div>
+                    <div className="text-xs text-slate-600">{m.source_format ?? ""}</div>
                   </td>
                   <td className="px-3 py-2">
                     {m.stac_item_id ? (
                       <>
                         <div className="font-mono text-xs">{m.stac_item_id}</div>
-                        <div className="text-xs text-slate-500">{m.stac_collection_id}</div>
+                        <div className="text-xs text-slate-600">{m.stac_collection_id}</div>
                       </>
                     ) : (
-                      <span className="text-xs italic text-slate-500">not catalogued</span>
+                      <span className="text-xs italic text-slate-600">not catalogued</span>
                     )}
                   </td>
                   <td className="px-3 py-2 font-mono text-xs">

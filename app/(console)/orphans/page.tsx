@@ -11,7 +11,7 @@ import { latestOrphanReport, orphanReport } from "@/lib/db/orphans";
 function Stat({ label, value, tone }: { label: string; value: number; tone?: "warn" }) {
   return (
     <div className={`rounded-lg border p-3 ${tone === "warn" && value > 0 ? "border-amber-300 bg-amber-50 dark:border-amber-700 dark:bg-amber-950/40" : "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"}`}>
-      <div className="text-xs uppercase text-slate-500 dark:text-slate-400">{label}</div>
+      <div className="text-xs uppercase text-slate-600 dark:text-slate-400">{label}</div>
       <div className="text-2xl font-semibold tabular-nums">{formatCount(value)}</div>
     </div>
   );
@@ -56,7 +56,7 @@ export default async function OrphansPage() {
         ) : (
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <table className="w-full text-left text-sm" data-testid="orphaned-tables">
-              <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
                 <tr><th className={th}>Table</th><th className={`${th} text-right`}>Rows</th><th className={`${th} text-right`}>Size</th><th className={th}>Reason</th>{admin ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>
               </thead>
               <tbody>
@@ -86,7 +86,7 @@ export default async function OrphansPage() {
         ) : (
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <table className="w-full text-left text-sm" data-testid="orphaned-metadata">
-              <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
                 <tr><th className={th}>Table</th><th className={th}>ETL job</th><th className={th}>STAC item</th><th className={th}>Created</th><th className={th}>Reason</th>{admin ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>
               </thead>
               <tbody>
@@ -130,7 +130,7 @@ export default async function OrphansPage() {
             ) : null}
             <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
               <table className="w-full text-left text-sm" data-testid="orphaned-stac-items">
-                <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+                <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
                   <tr><th className={th}>STAC item</th><th className={th}>Collection</th><th className={th}>Datetime</th><th className={th}>Reason</th></tr>
                 </thead>
                 <tbody>

@@ -93,7 +93,7 @@ export default async function TasksPage({ searchParams }: { searchParams: SP }) 
         <span>
           Export: <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/tasks${exportQs("csv")}`} download>CSV</a> ·{" "}
           <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/tasks${exportQs("json")}`} download>JSON</a>{" "}
-          <span className="text-xs text-slate-500 dark:text-slate-400">(this filter, first 50,000 rows)</span>
+          <span className="text-xs text-slate-600 dark:text-slate-400">(this filter, first 50,000 rows)</span>
         </span>
       </div>
       {page.tasks.length === 0 ? (

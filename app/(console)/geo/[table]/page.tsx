@@ -18,7 +18,7 @@ type Props = { params: Promise<{ table: string }>; searchParams: Promise<Record<
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="grid grid-cols-[10rem_1fr] gap-2 border-b border-slate-100 py-1.5 text-sm last:border-0 dark:border-slate-800">
-      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+      <dt className="text-slate-600 dark:text-slate-400">{label}</dt>
       <dd className="min-w-0 break-words">{children ?? "—"}</dd>
     </div>
   );
@@ -112,7 +112,7 @@ export default async function LayerPage({ params, searchParams }: Props) {
           {/* Focusable, so a keyboard user can scroll a wide attribute table sideways. */}
           <div tabIndex={0} role="region" aria-label="Attribute table (scrolls sideways)" className="overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-slate-800 dark:bg-slate-900">
             <table className="w-full text-left text-xs" data-testid="attribute-table">
-              <thead className="border-b border-slate-200 text-slate-500 dark:border-slate-800">
+              <thead className="border-b border-slate-200 text-slate-600 dark:border-slate-800">
                 <tr>{features.columns.map((c) => <th key={c} className="whitespace-nowrap px-2 py-1.5 font-medium">{c}</th>)}</tr>
               </thead>
               <tbody>

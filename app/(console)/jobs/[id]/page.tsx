@@ -81,11 +81,11 @@ export default async function JobPage({ params, searchParams }: Props) {
       </header>
 
       <dl className="mb-6 grid grid-cols-2 gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-4 dark:border-slate-800 dark:bg-slate-900">
-        <div><dt className="text-slate-500 dark:text-slate-400">Created</dt><dd title={formatExact(job.created_at)}><RelativeTime iso={job.created_at} /><div className="text-xs text-slate-500">{formatExact(job.created_at)}</div></dd></div>
-        <div><dt className="text-slate-500 dark:text-slate-400">Updated</dt><dd><RelativeTime iso={job.updated_at} /><div className="text-xs text-slate-500">{formatExact(job.updated_at)}</div></dd></div>
-        <div><dt className="text-slate-500 dark:text-slate-400">Duration</dt><dd>{job.duration_seconds === null ? "still running" : formatDuration(job.duration_seconds)}</dd></div>
+        <div><dt className="text-slate-600 dark:text-slate-400">Created</dt><dd title={formatExact(job.created_at)}><RelativeTime iso={job.created_at} /><div className="text-xs text-slate-600">{formatExact(job.created_at)}</div></dd></div>
+        <div><dt className="text-slate-600 dark:text-slate-400">Updated</dt><dd><RelativeTime iso={job.updated_at} /><div className="text-xs text-slate-600">{formatExact(job.updated_at)}</div></dd></div>
+        <div><dt className="text-slate-600 dark:text-slate-400">Duration</dt><dd>{job.duration_seconds === null ? "still running" : formatDuration(job.duration_seconds)}</dd></div>
         <div>
-          <dt className="text-slate-500 dark:text-slate-400">Tasks</dt>
+          <dt className="text-slate-600 dark:text-slate-400">Tasks</dt>
           <dd className="tabular-nums">
             {job.task_counts.total} ({job.task_counts.failed} failed
             {job.task_counts.stuck ? <strong className="text-red-700 dark:text-red-300">, {job.task_counts.stuck} stuck</strong> : null})
@@ -108,7 +108,7 @@ export default async function JobPage({ params, searchParams }: Props) {
 
       <section id="tasks" className="scroll-mt-4">
         <h2 className="mb-3 text-lg font-semibold">Tasks</h2>
-        <p className="mb-2 text-xs text-slate-500 dark:text-slate-400">
+        <p className="mb-2 text-xs text-slate-600 dark:text-slate-400">
           A processing task is <strong>stuck</strong> when its heartbeat is older than {job.stuck_threshold_minutes} min (STUCK_TASK_MINUTES).
         </p>
         <div className="mb-3 flex flex-wrap items-center gap-2" aria-label="Task filters">
