@@ -8,9 +8,8 @@ const nextConfig = {
   // Deployment builds (NEXT_OUTPUT=standalone npm run build) produce .next/standalone/server.js,
   // a self-contained server for App Service / Container Apps. The demo and tests use `next start`.
   output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
-  // `npm test` runs `tsc --noEmit` over the whole tree (tests and scripts included) before the
-  // build; checking again inside `next build` would only double the time.
-  typescript: { ignoreBuildErrors: true },
+  // Type errors fail the production build (`npm run build` is the deployment path).
+  typescript: { ignoreBuildErrors: false },
   typedRoutes: false,
   // Enables forbidden() so pages answer a wrong role with a real 403 page.
   experimental: { authInterrupts: true },

@@ -55,7 +55,12 @@ export function toAppError(err: unknown): AppError {
     return new AppError("database_unavailable", "The database is unavailable. Check that it is running and reachable, then retry.");
   }
   if (err && typeof err === "object" && (err as { code?: string }).code === "57014") {
-    return new AppError("database_unavailable", "The query took too long and was cancelled (statement_timeout). Narrow the filter and retry.");
+    // 57014 is every cancellation: only a statement_timeout means "too slow, narrow the filter".
+    // An admin cancelling the backend (pg_cancel_backend, the health page) is something else.
+    if (/statement timeout/i.test((err as { message?: string }).message ?? "")) {
+      return new AppError("database_unavailable", "The query took too long and was cancelled (statement_timeout). Narrow the filter and retry.");
+    }
+    return new AppError("database_unavailable", "The query was cancelled on the database server (for example by an administrator). Retry.");
   }
   return new AppError("internal", "Something went wrong on the server. The error was logged.");
 }

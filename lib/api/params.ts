@@ -36,7 +36,24 @@ export function isIsoTimestamp(v: string): boolean {
   const d = new Date(Date.UTC(year, month - 1, day));
   const validDate = d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
   const validTime = (m[4] === undefined || Number(m[4]) < 24) && (m[5] === undefined || Number(m[5]) < 60) && (m[6] === undefined || Number(m[6]) < 60);
-  return validDate && validTime && !Number.isNaN(Date.parse(v.replace(" ", "T")));
+  return validDate && validTime && validOffset(m[7]) && !Number.isNaN(Date.parse(toUtcIso(v)));
+}
+
+// PostgreSQL reads UTC offsets up to ±15:59; "+16:00" passed Date.parse and then failed in the
+// query (SQLSTATE 22009) as a 500.
+function validOffset(offset: string | undefined): boolean {
+  if (!offset || offset === "Z") return true;
+  const digits = offset.slice(1).replace(":", "");
+  return Number(digits.slice(0, 2)) <= 15 && Number(digits.slice(2)) < 60;
+}
+
+/**
+ * The timestamp as JavaScript and PostgreSQL should both read it: a date-time without an offset
+ * is UTC (not the server's time zone, which JavaScript and PostgreSQL would each assume).
+ */
+export function toUtcIso(v: string): string {
+  const t = v.replace(" ", "T");
+  return /T/.test(t) && !/(Z|[+-]\d{2}:?\d{2})$/.test(t) ? `${t}Z` : t;
 }
 
 const INT64_MAX = BigInt("9223372036854775807");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolParam, isIsoTimestamp, safeText } from "../api/params";
+import { boolParam, isIsoTimestamp, safeText, toUtcIso } from "../api/params";
 
 /**
  * The job and task filters, shared by the pages (URL search params), the JSON API and the
@@ -62,7 +62,8 @@ const isoDate = z.preprocess(
     .trim()
     // Strict: Date.parse alone reads "1" as the year 2001 and rolls "2026-02-30" into March.
     .refine(isIsoTimestamp, { message: "expected an ISO date-time like 2026-01-31T12:00:00Z" })
-    .transform((s) => new Date(s.replace(" ", "T")))
+    // Without an offset: UTC (README), never the server's time zone.
+    .transform((s) => new Date(toUtcIso(s)))
     .optional(),
 );
 

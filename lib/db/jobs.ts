@@ -179,6 +179,8 @@ export interface JobDetail extends JobSummary {
   result_data: unknown;
   metadata: unknown;
   stages: StageSummary[];
+  /** Declared stages beyond MAX_EMPTY_STAGES that have no tasks: counted, not listed. */
+  hidden_empty_stages: number;
   task_counts: Record<TaskStatus, number> & { total: number; stuck: number };
   stuck_threshold_minutes: number;
 }
@@ -193,6 +195,9 @@ interface StageRow {
 }
 
 const emptyCounts = (): Record<TaskStatus, number> => ({ pending: 0, processing: 0, completed: 0, failed: 0 });
+
+/** Declared stages without tasks shown at most (the rest is a count: hidden_empty_stages). */
+export const MAX_EMPTY_STAGES = 100;
 
 export async function getJob(jobId: string): Promise<JobDetail | null> {
   const jobRows = await readQuery<SummaryRow & { parameters: unknown; stage_results: unknown; result_data: unknown; metadata: unknown }>(
@@ -213,10 +218,14 @@ export async function getJob(jobId: string): Promise<JobDetail | null> {
   );
   const byStage = new Map<number, StageRow[]>();
   for (const r of stageRows) byStage.set(r.stage, [...(byStage.get(r.stage) ?? []), r]);
-  const maxStage = Math.max(job.total_stages, ...byStage.keys());
+  // The stages that have tasks, plus the declared ones still empty, at most MAX_EMPTY_STAGES of
+  // those: total_stages is data (one corrupt row said 2,000,000,000), never a loop bound as is.
+  const declared = Number.isSafeInteger(job.total_stages) ? Math.min(Math.max(job.total_stages, 0), MAX_EMPTY_STAGES) : 0;
+  const stageNumbers = [...new Set([...Array.from({ length: declared }, (_, i) => i + 1), ...byStage.keys()])].sort((a, b) => a - b);
+  const hiddenEmptyStages = Math.max(0, (Number.isSafeInteger(job.total_stages) ? job.total_stages : 0) - declared - [...byStage.keys()].filter((k) => k > declared).length);
   const stages: StageSummary[] = [];
   const totals = { ...emptyCounts(), total: 0, stuck: 0 };
-  for (let s = 1; s <= maxStage; s++) {
+  for (const s of stageNumbers) {
     const rows = byStage.get(s) ?? [];
     const counts = emptyCounts();
     let stuck = 0;
@@ -253,6 +262,7 @@ export async function getJob(jobId: string): Promise<JobDetail | null> {
     result_data: job.result_data,
     metadata: job.metadata,
     stages,
+    hidden_empty_stages: hiddenEmptyStages,
     task_counts: totals,
     stuck_threshold_minutes: minutes,
   };

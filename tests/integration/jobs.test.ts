@@ -177,6 +177,23 @@ describe("getJob", () => {
     expect(await getJob("does-not-exist")).toBeNull();
   });
 
+  it("a corrupt total_stages (2,000,000,000) is not a loop bound: the stages with tasks plus at most 100 empty ones, the rest counted", async () => {
+    const { rows } = await db.client.query<{ job_id: string }>(
+      `SELECT job_id FROM app.jobs WHERE job_id IN (SELECT job_id FROM app.tasks) LIMIT 1`,
+    );
+    const id = rows[0].job_id;
+    const withTasks = (await db.client.query(`SELECT count(DISTINCT stage)::int AS n FROM app.tasks WHERE job_id = $1`, [id])).rows[0].n;
+    await db.client.query(`UPDATE app.jobs SET total_stages = 2000000000 WHERE job_id = $1`, [id]);
+    const started = Date.now();
+    const job = (await getJob(id))!;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(job.stages.length).toBeLessThanOrEqual(100 + withTasks);
+    expect(job.stages.reduce((a, s) => a + s.total, 0)).toBe(job.task_counts.total);
+    expect(job.hidden_empty_stages).toBeGreaterThan(1_999_999_000);
+    await db.client.query(`UPDATE app.jobs SET total_stages = -5 WHERE job_id = $1`, [id]);
+    expect((await getJob(id))!.stages.length).toBe(withTasks);
+  });
+
   it("counts stuck tasks per stage from the heartbeat age", async () => {
     const t = (await db.client.query<{ task_id: string; job_id: string; stage: number }>(
       "SELECT task_id, job_id, stage FROM app.tasks WHERE status = 'completed' ORDER BY task_id LIMIT 1",

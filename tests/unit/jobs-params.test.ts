@@ -16,6 +16,16 @@ describe("job and task filter schemas", () => {
     }
     const ok = jobListSchema.parse({ since: "2026-01-31T12:00:00Z", until: "2026-02-01" });
     expect(ok.since?.toISOString()).toBe("2026-01-31T12:00:00.000Z");
+    // No offset: UTC, whatever the server's time zone (Node applies a changed TZ at once).
+    const tz = process.env.TZ;
+    process.env.TZ = "Asia/Tokyo";
+    try {
+      expect(jobListSchema.parse({ since: "2026-01-31T12:00:00" }).since?.toISOString()).toBe("2026-01-31T12:00:00.000Z");
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+    expect(issuePath(jobListSchema.safeParse({ since: "2026-01-31T12:00:00+16:00" }))).toBe("since");
     expect(ok.until?.toISOString()).toBe("2026-02-01T00:00:00.000Z");
   });
 

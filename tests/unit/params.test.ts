@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boolParam, isInt64, isIsoTimestamp, isSafeText, safeText } from "@/lib/api/params";
+import { boolParam, isInt64, isIsoTimestamp, isSafeText, safeText, toUtcIso } from "@/lib/api/params";
 
 describe("request parameter building blocks", () => {
   it("refuses control characters and overlong text", () => {
@@ -19,6 +19,17 @@ describe("request parameter building blocks", () => {
   it("accepts only real ISO timestamps", () => {
     for (const ok of ["2026-11-23", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00.123456Z", "2026-11-23T10:00+02:00", "2024-02-29"]) expect(isIsoTimestamp(ok), ok).toBe(true);
     for (const bad of ["1", "0", "2026-02-30", "2025-02-29", "2026-13-01", "2026-11-23T25:00:00Z", "yesterday", ""]) expect(isIsoTimestamp(bad), bad).toBe(false);
+    // PostgreSQL's offsets stop at ±15:59: anything past that was a 500 (22009) from the query.
+    for (const bad of ["2026-11-23T10:00:00+16:00", "2026-11-23T10:00:00-23:59", "2026-11-23T10:00:00+1560", "2026-11-23T10:00:00+05:60"]) expect(isIsoTimestamp(bad), bad).toBe(false);
+    for (const ok of ["2026-11-23T10:00:00+15:59", "2026-11-23T10:00:00-1500"]) expect(isIsoTimestamp(ok), ok).toBe(true);
+  });
+
+  it("reads a date-time without an offset as UTC, never the server's time zone", () => {
+    expect(toUtcIso("2026-11-23T10:00:00")).toBe("2026-11-23T10:00:00Z");
+    expect(toUtcIso("2026-11-23 10:00")).toBe("2026-11-23T10:00Z");
+    expect(toUtcIso("2026-11-23T10:00:00+02:00")).toBe("2026-11-23T10:00:00+02:00");
+    expect(toUtcIso("2026-11-23")).toBe("2026-11-23");
+    expect(new Date(toUtcIso("2026-11-23T10:00:00")).toISOString()).toBe("2026-11-23T10:00:00.000Z");
   });
 
   it("bounds integers to bigint", () => {

@@ -96,6 +96,11 @@ export default async function JobPage({ params, searchParams }: Props) {
       <section className="mb-8">
         <h2 className="mb-3 text-lg font-semibold">Stages</h2>
         <StageTimeline stages={job.stages} current={job.stage} />
+        {job.hidden_empty_stages ? (
+          <p className="mt-2 text-xs text-slate-600 dark:text-slate-400" data-testid="hidden-stages">
+            {job.hidden_empty_stages.toLocaleString("en-US")} more declared stages have no tasks yet (not listed).
+          </p>
+        ) : null}
       </section>
 
       <section className="mb-8 space-y-3">
