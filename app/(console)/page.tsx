@@ -40,7 +40,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
         <CountsCard title="Tasks" counts={counts.tasks} statuses={TASK_STATUSES} hrefFor={(s) => `/tasks?status=${s}`} />
         <section className={card} aria-labelledby="stuck-h">
           <h2 id="stuck-h" className="text-sm font-medium text-slate-600 dark:text-slate-400">Stuck tasks</h2>
-          <p className={`mt-1 text-3xl font-semibold tabular-nums ${counts.stuck_tasks ? "text-red-700 dark:text-red-300" : ""}`} data-testid="stuck-count">{counts.stuck_tasks}</p>
+          <p className={`mt-1 text-3xl font-semibold tabular-nums ${counts.stuck_tasks ? "text-red-700 dark:text-red-300" : ""}`} data-testid="stuck-count">
+            {counts.stuck_tasks.toLocaleString("en-US")}
+            {counts.stuck_tasks_capped ? "+" : ""}
+          </p>
           <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">processing with no heartbeat for over {counts.stuck_threshold_minutes} min</p>
           {counts.stuck_tasks ? <Link href="/tasks?stuck=true" className="mt-2 inline-block text-sm text-sky-700 underline dark:text-sky-400">See stuck tasks</Link> : null}
         </section>

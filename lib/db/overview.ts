@@ -55,14 +55,24 @@ export async function taskCountsByStatus(): Promise<StatusCounts<TaskStatus>> {
   return countsByStatus("app.tasks", TASK_STATUSES);
 }
 
-/** Processing tasks whose heartbeat (else updated_at) is older than the threshold. Exact. */
-export async function countStuckTasks(minutes = getConfig().stuckTaskMinutes): Promise<number> {
+/**
+ * Stuck tasks counted exactly up to this many; past it the overview says "10,000+". On the worst
+ * day (a dead worker fleet: 750,000 stale processing tasks among 10M) an exact count took seconds
+ * on every view; a bounded one reads at most STUCK_COUNT_CAP + 1 index entries.
+ */
+export const STUCK_COUNT_CAP = 10_000;
+
+/** Processing tasks whose heartbeat (else updated_at) is older than the threshold: exact up to the cap. */
+export async function countStuckTasks(minutes = getConfig().stuckTaskMinutes): Promise<{ count: number; capped: boolean }> {
   const rows = await readQuery<{ n: number }>(
-    `SELECT count(*)::int AS n FROM app.tasks
-      WHERE status = 'processing' AND coalesce(heartbeat, updated_at, created_at) < now() - make_interval(mins => $1)`,
-    [minutes],
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM app.tasks
+        WHERE status = 'processing' AND coalesce(heartbeat, updated_at, created_at) < now() - make_interval(mins => $1)
+        LIMIT $2) s`,
+    [minutes, STUCK_COUNT_CAP + 1],
   );
-  return rows[0]?.n ?? 0;
+  const n = rows[0]?.n ?? 0;
+  return n > STUCK_COUNT_CAP ? { count: STUCK_COUNT_CAP, capped: true } : { count: n, capped: false };
 }
 
 export const KNOWN_SCHEMAS = ["app", "geo", "pgstac", "h3", "console"] as const;
@@ -182,6 +192,8 @@ export interface Overview {
   jobs: StatusCounts<JobStatus>;
   tasks: StatusCounts<TaskStatus>;
   stuck_tasks: number;
+  /** true: there are more than stuck_tasks (the count stopped at STUCK_COUNT_CAP). */
+  stuck_tasks_capped: boolean;
   stuck_threshold_minutes: number;
   schemas: string[];
   pgstac: PgstacInfo;
@@ -198,8 +210,8 @@ export async function getOverviewCounts(): Promise<Overview> {
       exact: true,
       exact_by_status: Object.fromEntries(st.map((s) => [s, true])) as Record<S, boolean>,
     });
-    return { jobs: none(JOB_STATUSES), tasks: none(TASK_STATUSES), stuck_tasks: 0, stuck_threshold_minutes: minutes, schemas, pgstac: await pgstacInfo(schemas) };
+    return { jobs: none(JOB_STATUSES), tasks: none(TASK_STATUSES), stuck_tasks: 0, stuck_tasks_capped: false, stuck_threshold_minutes: minutes, schemas, pgstac: await pgstacInfo(schemas) };
   }
   const [jobs, tasks, stuck, pgstac] = await Promise.all([jobCountsByStatus(), taskCountsByStatus(), countStuckTasks(minutes), pgstacInfo(schemas)]);
-  return { jobs, tasks, stuck_tasks: stuck, stuck_threshold_minutes: minutes, schemas, pgstac };
+  return { jobs, tasks, stuck_tasks: stuck.count, stuck_tasks_capped: stuck.capped, stuck_threshold_minutes: minutes, schemas, pgstac };
 }

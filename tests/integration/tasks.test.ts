@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { testDatabase } from "../helpers/db";
 import { encodeCursor } from "@/lib/db/cursor";
-import { countStuckTasks } from "@/lib/db/overview";
+import { countStuckTasks, STUCK_COUNT_CAP } from "@/lib/db/overview";
 import { countTasks, listJobTasks, listTasks, listTaskTypes } from "@/lib/db/tasks";
 
 const db = testDatabase("tasks");
@@ -47,7 +47,7 @@ describe("listTasks", () => {
       expect(t.heartbeat_age_seconds).toBeGreaterThan(600);
     }
     expect(p.stuck_threshold_minutes).toBe(10);
-    expect(await countStuckTasks()).toBe(expected.rows.length);
+    expect(await countStuckTasks()).toEqual({ count: expected.rows.length, capped: false });
 
     // A fresh heartbeat is not stuck; one just past the threshold is.
     const victim = (await db.client.query<{ task_id: string }>("SELECT task_id FROM app.tasks WHERE status = 'pending' LIMIT 1")).rows[0].task_id;
@@ -57,7 +57,18 @@ describe("listTasks", () => {
     expect(fresh.stuck).toBe(false);
     await db.client.query("UPDATE app.tasks SET heartbeat = now() - interval '10 minutes 5 seconds' WHERE task_id = $1", [victim]);
     expect((await listTasks({ stuckOnly: true, limit: 1000 })).tasks.map((t) => t.task_id)).toContain(victim);
-    expect(await countStuckTasks()).toBe(expected.rows.length + 1);
+    expect(await countStuckTasks()).toEqual({ count: expected.rows.length + 1, capped: false });
+  });
+
+  it("counts stuck tasks exactly up to the cap, then says 'more than' (a dead worker fleet must not slow every view)", async () => {
+    const job = (await db.client.query<{ job_id: string }>("SELECT job_id FROM app.jobs LIMIT 1")).rows[0].job_id;
+    await db.client.query(
+      `INSERT INTO app.tasks (task_id, job_id, task_type, status, stage, heartbeat, created_at)
+       SELECT 'dead-' || g, $1, 'vector_chunk', 'processing', 1, now() - interval '2 hours', now() - interval '3 hours'
+         FROM generate_series(1, $2::int) g`,
+      [job, STUCK_COUNT_CAP + 5],
+    );
+    expect(await countStuckTasks()).toEqual({ count: STUCK_COUNT_CAP, capped: true });
   });
 
   it("keeps its place when tasks are inserted between pages", async () => {

@@ -25,6 +25,7 @@ export const GET = apiRoute(async () => {
       tasks_by_status: o.tasks.exact_by_status,
     },
     stuck_tasks: o.stuck_tasks,
+    stuck_tasks_capped: o.stuck_tasks_capped,
     stuck_threshold_minutes: o.stuck_threshold_minutes,
     pgstac_version: o.pgstac.version,
     pgstac: o.pgstac,
