@@ -14,6 +14,8 @@ export interface LayerMapProps {
   geometryType: string;
   bbox: number[] | null;
   featureCount: number | null;
+  /** Features per tile at most (the server's cap): a larger layer is thinned when zoomed out. */
+  tileCap?: number;
   basemapStyleUrl?: string;
 }
 
@@ -47,7 +49,7 @@ function dataLayers(table: string, kind: Kind): StyleSpecification["layers"] {
   return layers;
 }
 
-export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyleUrl }: LayerMapProps) {
+export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyleUrl, tileCap }: LayerMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<"loading" | "ready" | "error">("loading");
   const [error, setError] = useState<string | null>(null);
@@ -132,6 +134,9 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
       />
       <div className="pointer-events-none absolute left-2 top-2 rounded bg-white/90 px-2 py-1 text-xs shadow dark:bg-slate-900/90 dark:text-slate-100" data-testid="map-feature-count">
         {featureCount === null ? "unknown number of" : featureCount.toLocaleString("en-US")} features · {geometryType.toLowerCase()}
+        {tileCap && featureCount !== null && featureCount > tileCap ? (
+          <span data-testid="tile-cap-note"> · each tile shows at most {tileCap.toLocaleString("en-US")}: zoom in to see them all</span>
+        ) : null}
       </div>
       {status === "loading" ? <p className="mt-1 text-xs text-slate-600">Loading map…</p> : null}
       {error ? <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-400">Map: {error}</p> : null}

@@ -84,9 +84,12 @@ export function buildTileSql(table: string, geometry: GeometryColumn, idColumn: 
       SELECT ST_AsMVTGeom(${inMercator}, b.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS mvt_geom${cols.length ? ", " + cols.join(", ") : ""}
         FROM ${qualifiedGeoTable(table)} t, b
        WHERE ${geom} && ${filterEnvelope}
+       -- A capped tile holds the same features every time (and so the same ETag): by key, else by row.
+       ORDER BY ${idColumn ? `t.${quoteIdent(idColumn)}` : "t.ctid"}
        LIMIT $4::int
     )
-    SELECT ST_AsMVT(f, $5::text, ${TILE_EXTENT}, 'mvt_geom'${idColumn ? `, ${escapeLiteral(idColumn)}` : ""}) AS tile
+    SELECT ST_AsMVT(f, $5::text, ${TILE_EXTENT}, 'mvt_geom'${idColumn ? `, ${escapeLiteral(idColumn)}` : ""}) AS tile,
+           (SELECT count(*) FROM f) >= $4::int AS capped
       FROM f WHERE mvt_geom IS NOT NULL`;
 }
 
@@ -120,6 +123,8 @@ export interface Tile {
   /** null: no feature in this tile (HTTP 204). */
   data: Buffer | null;
   etag: string | null;
+  /** The tile holds MAX_FEATURES_PER_TILE features and more were in it: the rest were left out. */
+  capped: boolean;
 }
 
 const UNDEFINED_TABLE = "42P01";
@@ -131,9 +136,17 @@ export async function getTile(name: string, z: number, x: number, y: number): Pr
   validateTileCoords(z, x, y);
   const layer = await tileLayerFor(name);
   if (!layer) throw new AppError("not_found", `No vector layer geo.${name}: the table does not exist or has no geometry column.`);
-  let rows: { tile: Buffer | null }[];
+  if (!layer.geometry.srid) {
+    // SRID 0: PostGIS cannot project it onto the map (ST_Transform fails); say so instead of a 500.
+    throw new AppError(
+      "unprocessable",
+      `geo.${name}.${layer.geometry.column} has no spatial reference (SRID 0), so it cannot be drawn on a map. Set it with UpdateGeometrySRID('geo', '${name}', '${layer.geometry.column}', <srid>).`,
+      { reason: "srid_0" },
+    );
+  }
+  let rows: { tile: Buffer | null; capped: boolean | null }[];
   try {
-    rows = await readQuery<{ tile: Buffer | null }>(layer.sql, [z, x, y, MAX_FEATURES_PER_TILE, layer.table]);
+    rows = await readQuery<{ tile: Buffer | null; capped: boolean | null }>(layer.sql, [z, x, y, MAX_FEATURES_PER_TILE, layer.table]);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === UNDEFINED_TABLE || code === UNDEFINED_COLUMN) {
@@ -143,8 +156,8 @@ export async function getTile(name: string, z: number, x: number, y: number): Pr
     throw err;
   }
   const data = rows[0]?.tile;
-  if (!data || data.length === 0) return { data: null, etag: null };
-  return { data, etag: `"${createHash("sha1").update(data).digest("base64url")}"` };
+  if (!data || data.length === 0) return { data: null, etag: null, capped: false };
+  return { data, etag: `"${createHash("sha1").update(data).digest("base64url")}"`, capped: !!rows[0]?.capped };
 }
 
 /** The raw SQL of a tile, for the benchmark's "same SQL run directly" baseline. */

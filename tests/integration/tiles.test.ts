@@ -115,7 +115,31 @@ describe("vector tiles from PostGIS", () => {
   it("an empty tile is null (HTTP 204)", async () => {
     // z10 in the Pacific at the antimeridian, on the equator: no country there
     const tile = await getTile("world_countries", 10, 0, 512);
-    expect(tile).toEqual({ data: null, etag: null });
+    expect(tile).toEqual({ data: null, etag: null, capped: false });
+  });
+
+  it("a capped tile holds the same features on every request (same ETag), and says it was capped", async () => {
+    // 30,000 points in one small area: more than the 20,000-feature cap of a tile.
+    await db.client.query(`CREATE TABLE geo.dense_points (objectid serial PRIMARY KEY, geom geometry(Point, 4326));
+      INSERT INTO geo.dense_points (geom) SELECT ST_SetSRID(ST_MakePoint(10 + random(), 50 + random()), 4326) FROM generate_series(1, 30000);
+      CREATE INDEX ON geo.dense_points USING gist (geom); ANALYZE geo.dense_points;`);
+    const [x, y] = tileOf(10.5, 50.5, 4);
+    const tiles = await Promise.all([1, 2, 3].map(() => getTile("dense_points", 4, x, y)));
+    expect(tiles.every((t) => t.capped)).toBe(true);
+    expect(new Set(tiles.map((t) => t.etag)).size).toBe(1);
+    const { features } = await decode("dense_points", 4, x, y);
+    expect(features.length).toBeLessThanOrEqual(20_000);
+    // The first 20,000 by key: the same ones every time.
+    expect(Math.max(...features.map((f) => Number(f.id)))).toBeLessThanOrEqual(20_000);
+    expect((await getTile("world_countries", 0, 0, 0)).capped).toBe(false);
+  });
+
+  it("a layer without a spatial reference (SRID 0) is a clear 422, not a 500", async () => {
+    await db.client.query(`CREATE TABLE geo.no_srid (objectid serial PRIMARY KEY, geom geometry(Point, 0));
+      INSERT INTO geo.no_srid (geom) VALUES (ST_MakePoint(1, 1));`);
+    const e = await getTile("no_srid", 0, 0, 0).then(() => null, (err: unknown) => err);
+    expect(e).toBeInstanceOf(AppError);
+    expect(e).toMatchObject({ status: 422, message: expect.stringMatching(/SRID 0/) });
   });
 
   it("uses the GiST index for the envelope filter", async () => {

@@ -12,6 +12,7 @@ import { getLayer, listFeatures } from "@/lib/db/geo";
 import { isPlainIdentifier } from "@/lib/db/identifiers";
 import { getStacItem } from "@/lib/db/stac";
 import { PROTECTED_GEO_TABLES } from "@/lib/db/protected-tables";
+import { MAX_FEATURES_PER_TILE } from "@/lib/db/tiles";
 
 type Props = { params: Promise<{ table: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -62,6 +63,7 @@ export default async function LayerPage({ params, searchParams }: Props) {
               geometryType={layer.geometry.type}
               bbox={layer.bbox}
               featureCount={layer.row_count}
+              tileCap={MAX_FEATURES_PER_TILE}
               basemapStyleUrl={getConfig().basemapStyleUrl}
             />
           ) : layer.exists ? (

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/api/respond";
 import { AppError } from "@/lib/api/errors";
 import { requireRole } from "@/lib/auth/guard";
-import { getTile } from "@/lib/db/tiles";
+import { MAX_FEATURES_PER_TILE, getTile } from "@/lib/db/tiles";
 
 export const dynamic = "force-dynamic";
 
@@ -29,7 +29,9 @@ export const GET = apiRoute(async (req, ctx: Ctx) => {
   // Where the time went (auth + parsing vs the tile query), for browsers' devtools and the benchmark.
   const timing = `auth;dur=${(t0 - started).toFixed(1)}, tile;dur=${(t1 - t0).toFixed(1)}, total;dur=${(t1 - started).toFixed(1)}`;
   if (!tile.data) return new Response(null, { status: 204, headers: { "Cache-Control": CACHE_CONTROL, "Server-Timing": timing } });
-  const headers = { "Cache-Control": CACHE_CONTROL, ETag: tile.etag!, Vary: "Cookie, Authorization", "Server-Timing": timing };
+  const headers: Record<string, string> = { "Cache-Control": CACHE_CONTROL, ETag: tile.etag!, Vary: "Cookie, Authorization", "Server-Timing": timing };
+  // The tile stopped at the feature cap: the rest of its features are not in it.
+  if (tile.capped) headers["X-Tile-Capped"] = String(MAX_FEATURES_PER_TILE);
   const inm = req.headers.get("if-none-match");
   if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === tile.etag)) return new Response(null, { status: 304, headers });
   return new Response(new Uint8Array(tile.data), {
