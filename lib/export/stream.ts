@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "../log";
 
 /**
  * Streams a filtered list as CSV or JSON, page by page (keyset), so memory stays flat however
@@ -62,15 +63,22 @@ export function exportResponse<T>(spec: ExportSpec<T>): Response {
         const truncated = sent >= cap && next !== null;
         if (!next || sent >= cap) {
           done = true;
-          if (spec.format === "json") chunk += `],"count":${sent},"truncated":${truncated}}`;
+          if (spec.format === "json") chunk += `],"count":${sent},"truncated":${truncated},"complete":true}`;
           if (chunk) controller.enqueue(enc.encode(chunk));
           controller.close();
           return;
         }
         if (chunk) controller.enqueue(enc.encode(chunk));
       } catch (err) {
-        console.error(JSON.stringify({ level: "error", msg: "export failed mid-stream", error: (err as Error).message }));
-        controller.error(err);
+        // The 200 and the rows so far are already sent: end the file with a marker a person and a
+        // script can both see, instead of a file that merely looks shorter.
+        log.error("export failed mid-stream", { export: spec.name, rows_sent: sent, code: (err as { code?: string }).code, error: (err as Error).message });
+        done = true;
+        const why = `export incomplete: the database stopped answering after ${sent} rows; retry`;
+        controller.enqueue(
+          enc.encode(spec.format === "csv" ? `# ERROR: ${why}\r\n` : `],"count":${sent},"complete":false,"error":${JSON.stringify(why)}}`),
+        );
+        controller.close();
       }
     },
   });

@@ -15,6 +15,32 @@ describe("csvField", () => {
 });
 
 describe("exportResponse", () => {
+  it("a database failure in the middle ends the file with a marker (CSV line / JSON complete:false), and logs it", async () => {
+    const spec = (format: "csv" | "json") => ({
+      name: "jobs",
+      format,
+      columns: ["id"] as const,
+      filters: {},
+      page: async (cursor: string | undefined) => {
+        if (cursor) throw Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+        return { rows: [{ id: 1 }, { id: 2 }], next: "c1" };
+      },
+    });
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...a: unknown[]) => void errors.push(a);
+    try {
+      const csv = await exportResponse<{ id: number }>(spec("csv")).text();
+      expect(csv.trimEnd().split("\r\n")).toEqual(["id", "1", "2", "# ERROR: export incomplete: the database stopped answering after 2 rows; retry"]);
+      const json = JSON.parse(await exportResponse<{ id: number }>(spec("json")).text());
+      expect(json).toMatchObject({ count: 2, complete: false, error: expect.stringMatching(/incomplete/) });
+      expect(json.jobs).toEqual([{ id: 1 }, { id: 2 }]);
+    } finally {
+      console.error = original;
+    }
+    expect(JSON.stringify(errors)).toMatch(/export failed mid-stream/);
+  });
+
   it("stops at the cap and says the JSON was truncated", async () => {
     let calls = 0;
     const res = exportResponse<{ id: number }>({
