@@ -4,11 +4,12 @@ import type { ZodError } from "zod";
 import { assertSameOrigin } from "../auth/csrf";
 import { getConfig } from "../config";
 import { AppError, toAppError } from "./errors";
+import { log } from "../log";
 
 /** The API error envelope: {"error": {"code", "message"}}. */
 export function errorResponse(err: unknown): NextResponse {
   const e = toAppError(err);
-  if (e.code === "internal") console.error(JSON.stringify({ level: "error", msg: "unhandled API error", error: String((err as Error)?.stack ?? err) }));
+  if (e.code === "internal") log.error("unhandled API error", { error: String((err as Error)?.stack ?? err) });
   return NextResponse.json({ error: { code: e.code, message: e.message, ...(e.details ?? {}) } }, { status: e.status });
 }
 

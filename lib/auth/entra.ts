@@ -5,6 +5,7 @@ import { ConfidentialClientApplication, CryptoProvider, ProtocolMode, type Confi
 import { AppError } from "../api/errors";
 import type { AuthConfig } from "../config";
 import { oidcMetadata } from "./oidc";
+import { log } from "../log";
 
 /**
  * Sign-in with msal-node: authorization code flow with PKCE, as a confidential client (client
@@ -70,7 +71,7 @@ export async function redeemCode(auth: AuthConfig, origin: string, code: string,
     return result.idToken;
   } catch (err) {
     if (err instanceof AppError) throw err;
-    console.error(JSON.stringify({ level: "warn", msg: "sign-in: code redemption failed", error: (err as Error)?.message ?? String(err) }));
+    log.warn("sign-in: code redemption failed", { error: (err as Error)?.message ?? String(err) });
     throw new AppError("unauthorized", "The sign-in could not be completed (the code was refused). Sign in again.");
   }
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import { AppError } from "../api/errors";
 import type { AuthConfig } from "../config";
+import { log } from "../log";
 
 /**
  * The OpenID authority's metadata and keys, and token verification with jose. msal-node only
@@ -36,7 +37,7 @@ async function load(authority: string): Promise<Cache> {
   try {
     res = await fetch(`${authority}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "OpenID discovery failed", authority, error: String((err as Error)?.cause ?? err) }));
+    log.error("OpenID discovery failed", { authority, error: String((err as Error)?.cause ?? err) });
     throw new AppError("service_unavailable", "The sign-in service cannot be reached. Retry in a moment.");
   }
   if (!res.ok) throw new AppError("service_unavailable", `The sign-in service answered ${res.status} to discovery. Retry in a moment.`);

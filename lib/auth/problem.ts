@@ -1,6 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { getConfig } from "../config";
+import { log } from "../log";
 
 /**
  * A sign-in that cannot go on lands on /signin with a fixed reason code (never text from the
@@ -10,7 +11,7 @@ export type SignInProblem = "not_configured" | "unreachable" | "failed" | "expir
 
 export function signInProblem(reason: SignInProblem, err?: unknown): NextResponse {
   if (err !== undefined) {
-    console.error(JSON.stringify({ level: "warn", msg: "sign-in failed", reason, error: (err as Error)?.message ?? String(err) }));
+    log.warn("sign-in failed", { reason, error: (err as Error)?.message ?? String(err) });
   }
   return NextResponse.redirect(`${getConfig().origin}/signin?problem=${reason}`, 303);
 }

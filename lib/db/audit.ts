@@ -5,6 +5,7 @@ import { isInt64, isIsoTimestamp, safeText } from "../api/params";
 import { SqlParams } from "./keyset";
 import { likePrefix } from "./like";
 import { adminPool, readQuery } from "./pool";
+import { log } from "../log";
 
 /**
  * console.audit_log: one row per attempted mutation, whatever its outcome. Append-only (a trigger
@@ -119,7 +120,7 @@ export async function tryWriteAudit(entry: AuditEntry): Promise<void> {
   try {
     await writeAudit(entry);
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "audit write failed", action: entry.action, target: entry.target, error: (err as Error).message }));
+    log.error("audit write failed", { action: entry.action, target: entry.target, error: (err as Error).message });
   }
 }
 

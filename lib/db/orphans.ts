@@ -3,6 +3,7 @@ import type { ClientBase } from "pg";
 import { adminPool, readQuery } from "./pool";
 import { PROTECTED_GEO_TABLES } from "./protected-tables";
 import { ORPHAN_STAC_ITEMS_SQL } from "./stac";
+import { log } from "../log";
 
 /**
  * The orphan report (seeds/000 "Check for Orphaned Tables"): geo tables without a metadata row,
@@ -153,7 +154,7 @@ async function fetchReport(client: ClientBase | undefined): Promise<{ raw: RawRe
     const code = (err as { code?: string }).code;
     if (!code || !STAC_UNREADABLE.has(code)) throw err;
     const [raw] = await query(reportSql(false), base); // throws again if the problem was not pgSTAC
-    console.error(JSON.stringify({ level: "warn", msg: "orphan report: pgSTAC not readable, STAC items not checked", code, error: (err as Error).message }));
+    log.warn("orphan report: pgSTAC not readable, STAC items not checked", { code, error: (err as Error).message });
     return { raw, stac: false };
   }
 }

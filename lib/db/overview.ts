@@ -5,6 +5,7 @@ import { firstLine } from "./jobs";
 import { JOB_STATUSES, TASK_STATUSES, type JobStatus, type TaskStatus } from "./jobs-params";
 import { pgstacRead } from "./pgstac-session";
 import { readQuery } from "./pool";
+import { log } from "../log";
 
 /**
  * The overview: what ran, what failed, what is stuck. Built to stay under ~200 ms on
@@ -102,7 +103,7 @@ export async function pgstacInfo(schemas?: string[]): Promise<PgstacInfo> {
   } catch (err) {
     // The raw driver text stays in the server log; clients get a fixed phrase and the SQLSTATE.
     const e = err as { code?: string; message?: string };
-    console.error(JSON.stringify({ level: "error", msg: "pgstac.get_version() failed", code: e.code, error: e.message }));
+    log.error("pgstac.get_version() failed", { code: e.code, error: e.message });
     return { present: true, version: null, problem: `pgstac.get_version() failed${e.code ? ` (SQLSTATE ${e.code})` : ""}` };
   }
 }

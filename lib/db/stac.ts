@@ -2,6 +2,7 @@ import "server-only";
 import type { ClientBase } from "pg";
 import { pgstacRead, withPgstacPath } from "./pgstac-session";
 import { readQuery } from "./pool";
+import { log } from "../log";
 
 /**
  * pgSTAC 0.9.x access with its real names only: pgstac.items (partitioned by collection, content
@@ -30,7 +31,7 @@ export async function getStacItem(id: string, collection: string | null): Promis
   } catch (err) {
     // The raw message (relation names, internals) stays in the server log; the page gets a sentence.
     const code = (err as { code?: string }).code;
-    console.error(JSON.stringify({ level: "error", msg: "pgSTAC read failed", item: id, collection, code, error: (err as Error).message }));
+    log.error("pgSTAC read failed", { item: id, collection, code, error: (err as Error).message });
     return { status: "unavailable", reason: `pgSTAC could not be read${code ? ` (SQLSTATE ${code})` : ""}. The error was logged on the server.` };
   }
 }

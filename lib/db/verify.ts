@@ -5,6 +5,7 @@ import path from "node:path";
 import { migrationFiles } from "./migrate";
 import { pgstacRead } from "./pgstac-session";
 import { readQuery } from "./pool";
+import { log } from "../log";
 
 /**
  * Schema verification (seeds/003 "Schema Verification" and the last steps of "Full Infrastructure
@@ -169,7 +170,7 @@ async function pgstacVersionCheck(s: Snapshot): Promise<VerifyCheck> {
       : { id, label, ok: false, detail: `pgSTAC ${r.v}: the console is built for pgSTAC ${PGSTAC_MAJOR_MINOR}x.` };
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    console.error(JSON.stringify({ level: "error", msg: "verify: pgstac.get_version() failed", code: e.code, error: e.message }));
+    log.error("verify: pgstac.get_version() failed", { code: e.code, error: e.message });
     return { id, label, ok: false, detail: `pgstac.get_version() failed${e.code ? ` (SQLSTATE ${e.code})` : ""}.` };
   }
 }
