@@ -26,6 +26,20 @@ const intVar = (what: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGE
       return n;
     });
 
+const ratioVar = (what: string, def: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return def;
+      const n = Number(v);
+      if (!/^\d*\.?\d+$/.test(v.trim()) || !(n > 0 && n <= 1)) {
+        ctx.addIssue({ code: "custom", message: `expected ${what} (a number above 0 and at most 1, e.g. 0.2), got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const postgresUrl = z
   .string()
   .optional()
@@ -64,6 +78,13 @@ const EnvSchema = z.object({
   CONSOLE_INSTANCES: intVar("how many console instances share the database", 1, 1),
   DB_POOL_MAX: intVar("a pool size", 0, 1),
   DB_STATEMENT_TIMEOUT_MS: intVar("milliseconds", 15000, 100),
+  // The health page (seeds/002 thresholds) and its own small pool.
+  HEALTH_CONNECTIONS_WARN_PCT: intVar("a percentage of max_connections", 80, 1, 100),
+  HEALTH_CONNECTIONS_CRIT_PCT: intVar("a percentage of max_connections", 95, 1, 100),
+  HEALTH_LONG_QUERY_SECONDS: intVar("seconds", 300, 1, 86_400),
+  HEALTH_DEAD_TUPLE_RATIO_WARN: ratioVar("a dead-tuple ratio", 0.2),
+  HEALTH_POOL_MAX: intVar("a pool size", 2, 1, 10),
+  HEALTH_STATEMENT_TIMEOUT_MS: intVar("milliseconds", 3000, 100, 60_000),
   // Sign-in (Microsoft Entra ID, or the local OpenID provider of the demo and tests).
   CONSOLE_ORIGIN: z
     .string()
@@ -114,6 +135,9 @@ export interface Config {
   reader: DbTarget;
   poolMax: number;
   statementTimeoutMs: number;
+  /** What the reader and admin pools were sized from (seeds/000 budget), for the health page. */
+  connectionBudget: { maxConnections: number; instances: number; perInstance: number; poolMaxOverridden: boolean };
+  health: HealthConfig;
   /** Where the console is served: the redirect URI, the Host check, the CSRF check, cookie names. */
   origin: string;
   /** Host header values accepted besides the origin's (e.g. localhost:3000 for the demo). */
@@ -129,6 +153,19 @@ export interface Config {
   pgstacInstall: { kind: "sql"; file: string } | { kind: "command"; command: string } | null;
   orphanCheckIntervalHours: number;
   basemapStyleUrl?: string;
+}
+
+export interface HealthConfig {
+  /** Connections in use, as a percentage of max_connections: warning above, critical above. */
+  connectionsWarnPct: number;
+  connectionsCritPct: number;
+  /** A query (or an open transaction) older than this is "long-running". */
+  longQuerySeconds: number;
+  /** Dead tuples / (live + dead) above this flags a table for vacuum. */
+  deadTupleRatioWarn: number;
+  /** The health pool: its own connections, so a busy reader pool never fails the load balancer's probe. */
+  poolMax: number;
+  statementTimeoutMs: number;
 }
 
 export interface AuthConfig {
@@ -245,6 +282,12 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
 
   const production = env.NODE_ENV === "production";
 
+  if (env.HEALTH_CONNECTIONS_CRIT_PCT <= env.HEALTH_CONNECTIONS_WARN_PCT) {
+    problems.push(
+      `HEALTH_CONNECTIONS_CRIT_PCT: must be above HEALTH_CONNECTIONS_WARN_PCT (${env.HEALTH_CONNECTIONS_WARN_PCT}); got ${env.HEALTH_CONNECTIONS_CRIT_PCT}`,
+    );
+  }
+
   // A managed identity's token is a password that works on every database it may reach: it only
   // travels over TLS that checks the server's name.
   for (const [name, t] of [["DATABASE_URL", admin], ["DATABASE_READER_URL", reader === admin ? undefined : reader]] as const) {
@@ -302,6 +345,15 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     reader,
     poolMax,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    connectionBudget: { maxConnections: env.DB_MAX_CONNECTIONS, instances: env.CONSOLE_INSTANCES, perInstance: budget, poolMaxOverridden: !!env.DB_POOL_MAX },
+    health: {
+      connectionsWarnPct: env.HEALTH_CONNECTIONS_WARN_PCT,
+      connectionsCritPct: env.HEALTH_CONNECTIONS_CRIT_PCT,
+      longQuerySeconds: env.HEALTH_LONG_QUERY_SECONDS,
+      deadTupleRatioWarn: env.HEALTH_DEAD_TUPLE_RATIO_WARN,
+      poolMax: env.HEALTH_POOL_MAX,
+      statementTimeoutMs: env.HEALTH_STATEMENT_TIMEOUT_MS,
+    },
     origin,
     allowedHosts,
     auth,

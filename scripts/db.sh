@@ -48,6 +48,23 @@ ALTER ROLE geoetl_reader PASSWORD :'pw';
 SQL
 }
 
+# pg_stat_statements must be preloaded (shared_preload_libraries) before CREATE EXTENSION is any
+# use. Appends the setting to the cluster's postgresql.conf when it is missing; returns 0 when it
+# changed the file (a running server then needs a restart), 1 otherwise. A
+# shared_preload_libraries someone set by hand (here or with ALTER SYSTEM) is left alone, and so is
+# a PostgreSQL without the library.
+ensure_preload() {
+  local conf="$DATA/postgresql.conf" auto="$DATA/postgresql.auto.conf"
+  [ -f "$conf" ] && [ -f "$PGBIN/../lib/pg_stat_statements.so" ] || return 1
+  grep -qE "^[[:space:]]*shared_preload_libraries[[:space:]]*=.*pg_stat_statements" "$conf" && return 1
+  if grep -qsE "^[[:space:]]*shared_preload_libraries[[:space:]]*=" "$conf" "$auto"; then
+    echo "db.sh: shared_preload_libraries is set by hand in $DATA without pg_stat_statements; add it there to see slow queries on /health." >&2
+    return 1
+  fi
+  echo "shared_preload_libraries = 'pg_stat_statements'  # db.sh: slow queries on /health" | as_owner tee -a "$conf" >/dev/null
+  return 0
+}
+
 ensure_installed() {
   local missing=()
   [ -x "$PGBIN/initdb" ] || missing+=(postgresql-15)
@@ -121,12 +138,20 @@ max_wal_size = 4GB
 jit = off
 CONF
   fi
+  # New clusters, and those made before the health page: load pg_stat_statements (slow queries).
+  local restart_needed=0
+  if ensure_preload; then restart_needed=1; fi
   if ! running && port_busy; then
     echo "db.sh: port $PORT is used by another server; choose a free one with PGPORT=<port>." >&2; exit 1
   fi
   if ! running; then
     as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-p $PORT -k $RUN" -w -t 60 start >/dev/null \
       || { echo "db.sh: server failed to start; see $LOG" >&2; tail -n 20 "$LOG" >&2; exit 1; }
+  elif [ "$restart_needed" = 1 ]; then
+    # shared_preload_libraries is read at server start only: one clean restart (open sessions end).
+    echo "db.sh: restarting the server once to load pg_stat_statements" >&2
+    as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-p $PORT -k $RUN" -m fast -w -t 60 restart >/dev/null \
+      || { echo "db.sh: server failed to restart; see $LOG" >&2; tail -n 20 "$LOG" >&2; exit 1; }
   fi
   for _ in $(seq 1 60); do
     if "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then set_passwords; return 0; fi

@@ -17,3 +17,18 @@ BEGIN
     END IF;
   END LOOP;
 END $$;
+-- The health page reads other sessions' state, queries and wait events (pg_stat_activity,
+-- pg_stat_statements' texts, pg_stat_replication): pg_read_all_stats (read-only statistics; not
+-- pg_monitor, which adds every server setting). Role membership is cluster-wide. Where the
+-- migrating role may not grant it (a managed server), the operators do; without it the page says
+-- which sections it could not read.
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'geoetl_reader')
+     AND NOT pg_has_role('geoetl_reader', 'pg_read_all_stats', 'MEMBER') THEN
+    BEGIN
+      GRANT pg_read_all_stats TO geoetl_reader;
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE NOTICE 'could not grant pg_read_all_stats to geoetl_reader (needs a superuser or the admin option): the health page will say what it cannot read';
+    END;
+  END IF;
+END $$;

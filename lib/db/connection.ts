@@ -48,7 +48,7 @@ export function sslFor(mode: SslMode, rootCert?: string): boolean | ConnectionOp
 
 export function poolConfigFor(
   target: DbTarget,
-  opts: { max: number; statementTimeoutMs: number; applicationName: string },
+  opts: { max: number; statementTimeoutMs: number; applicationName: string; lockTimeoutMs?: number; connectionTimeoutMs?: number },
   credentials?: CredentialFactory,
 ): PoolConfig {
   return {
@@ -60,8 +60,9 @@ export function poolConfigFor(
     ssl: sslFor(target.sslMode, target.sslRootCert),
     max: opts.max,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5_000,
     statement_timeout: opts.statementTimeoutMs,
+    ...(opts.lockTimeoutMs ? { lock_timeout: opts.lockTimeoutMs } : {}),
     application_name: opts.applicationName,
   };
 }

@@ -1,17 +1,18 @@
 import "server-only";
 import { isDatabaseUnavailable } from "../api/errors";
-import { readerPool } from "./pool";
+import { healthPool } from "./pool";
 
 export type DatabaseState = { ok: true; latencyMs: number } | { ok: false; reason: string };
 
 /**
- * One cheap round trip on the reader pool; never throws. The reason is a fixed phrase (plus the
+ * One cheap round trip on the health pool (its own connections: a saturated reader pool does not
+ * make the load balancer's probe fail); never throws. The reason is a fixed phrase (plus the
  * SQLSTATE): the raw driver message, which can name hosts and roles, goes to the server log only.
  */
 export async function checkDatabase(): Promise<DatabaseState> {
   const started = performance.now();
   try {
-    await readerPool().query("SELECT 1");
+    await healthPool().query("SELECT 1");
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
     const e = err as { code?: string; message?: string };

@@ -4,10 +4,16 @@ import { getConfig } from "../config";
 import { poolConfigFor } from "./connection";
 
 /**
- * Two pools, created once per process and kept on globalThis so dev hot reloads don't leak
+ * The pools, created once per process and kept on globalThis so dev hot reloads don't leak
  * connections: `reader` serves every read, `admin` only writes and DDL (seeds/000: two identities).
+ * `health` (the reader's identity, HEALTH_POOL_MAX connections, a short statement_timeout and
+ * lock_timeout, read-only sessions) serves only `GET /api/health` and the health page, so neither
+ * queues behind user queries when the reader pool is saturated.
  */
-type Pools = { reader: Pool; admin: Pool };
+type Pools = { reader: Pool; admin: Pool; health: Pool };
+export const APPLICATION_NAME_PREFIX = "geoetl-admin-console";
+/** How long a health query waits for a table lock before giving up (a section then says so). */
+export const HEALTH_LOCK_TIMEOUT_MS = 500;
 const g = globalThis as unknown as { __geoetlPools?: Pools };
 
 function createPools(): Pools {
@@ -15,13 +21,27 @@ function createPools(): Pools {
   const opts = (role: string) => ({
     max: cfg.poolMax,
     statementTimeoutMs: cfg.statementTimeoutMs,
-    applicationName: `geoetl-admin-console:${role}`,
+    applicationName: `${APPLICATION_NAME_PREFIX}:${role}`,
   });
   const admin = new Pool(poolConfigFor(cfg.admin, opts("admin")));
   const reader = cfg.reader === cfg.admin ? admin : new Pool(poolConfigFor(cfg.reader, opts("reader")));
+  const health = new Pool({
+    ...poolConfigFor(cfg.reader, {
+      max: cfg.health.poolMax,
+      statementTimeoutMs: cfg.health.statementTimeoutMs,
+      lockTimeoutMs: HEALTH_LOCK_TIMEOUT_MS,
+      connectionTimeoutMs: Math.max(cfg.health.statementTimeoutMs, 1_000),
+      applicationName: `${APPLICATION_NAME_PREFIX}:health`,
+    }),
+    // Every health query is a read: the session refuses writes whatever the SQL says. (A SET on
+    // each new connection, not a startup option, so poolers that reject startup options still work.)
+    onConnect: async (client) => {
+      await client.query("SET default_transaction_read_only = on");
+    },
+  });
   // An idle client that loses its connection emits 'error'; without a listener that kills the process.
-  for (const p of new Set([admin, reader])) p.on("error", (err) => console.error(JSON.stringify({ level: "error", msg: "idle database client error", error: err.message })));
-  return { admin, reader };
+  for (const p of new Set([admin, reader, health])) p.on("error", (err) => console.error(JSON.stringify({ level: "error", msg: "idle database client error", error: err.message })));
+  return { admin, reader, health };
 }
 
 export function pools(): Pools {
@@ -31,6 +51,14 @@ export function pools(): Pools {
 
 export const readerPool = () => pools().reader;
 export const adminPool = () => pools().admin;
+export const healthPool = () => pools().health;
+
+/** Ends every pool (scripts and tests, at exit). */
+export async function endPools(): Promise<void> {
+  const p = g.__geoetlPools;
+  g.__geoetlPools = undefined;
+  if (p) await Promise.all([...new Set(Object.values(p))].map((x) => x.end().catch(() => undefined)));
+}
 
 export async function readQuery<T extends QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const res = await readerPool().query<T>(text, values);

@@ -7,6 +7,8 @@ export const OPERATION_PATHS = {
   "full-rebuild": "/api/dbadmin/maintenance/full-rebuild",
   "stac-nuke": "/api/stac/nuke",
   "stac-orphans": "/api/dbadmin/geo/orphans/stac-items",
+  "health-cancel": "/api/dbadmin/health/cancel",
+  "health-terminate": "/api/dbadmin/health/terminate",
 } as const;
 
 export type OperationPathName = keyof typeof OPERATION_PATHS;

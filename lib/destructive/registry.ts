@@ -1,6 +1,7 @@
 import "server-only";
 import { cleanupOperation } from "./operations/cleanup";
 import { fullRebuildOperation, redeployAppOperation, redeployPgstacOperation, stacNukeOperation } from "./operations/schemas";
+import { cancelQueryOperation, terminateSessionOperation } from "./operations/sessions";
 import { stacOrphansOperation } from "./operations/stac-orphans";
 import { unpublishOperation } from "./operations/unpublish";
 import type { AnyOperation } from "./types";
@@ -14,6 +15,8 @@ export const OPERATIONS = {
   "full-rebuild": fullRebuildOperation,
   "stac-nuke": stacNukeOperation,
   "stac-orphans": stacOrphansOperation,
+  "health-cancel": cancelQueryOperation,
+  "health-terminate": terminateSessionOperation,
 } satisfies Record<string, AnyOperation>;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -18,9 +18,10 @@ export function testDatabase(prefix = "t") {
   });
   afterAll(async () => {
     await ctx.client?.end();
-    const g = globalThis as unknown as { __geoetlPools?: { admin: { end(): Promise<void> }; reader: { end(): Promise<void> } } };
+    const g = globalThis as unknown as { __geoetlPools?: Record<string, { end(): Promise<void> }> };
     if (g.__geoetlPools) {
-      await Promise.all([...new Set([g.__geoetlPools.admin, g.__geoetlPools.reader])].map((p) => p.end()));
+      // reader, admin and health (reader and admin may be one pool).
+      await Promise.all([...new Set(Object.values(g.__geoetlPools))].map((p) => p.end()));
       g.__geoetlPools = undefined;
     }
     await dropDatabase(ctx.name);

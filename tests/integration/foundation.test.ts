@@ -76,7 +76,7 @@ describe("pgSTAC stand-in behaves like pgSTAC 0.9", () => {
 });
 
 describe("health", () => {
-  it("reports the database reachable through the reader pool", async () => {
+  it("reports the database reachable (through the health pool, with the reader's identity)", async () => {
     const { checkDatabase } = await import("@/lib/db/health");
     const state = await checkDatabase();
     expect(state.ok).toBe(true);

@@ -125,6 +125,25 @@ describe("parseConfig", () => {
     expect(parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g", ORPHAN_CHECK_INTERVAL_HOURS: "0" }).orphanCheckIntervalHours).toBe(0);
   });
 
+  it("reads the health thresholds and the health pool, with the seeds' defaults", () => {
+    const base = { DATABASE_URL: "postgresql://u@127.0.0.1/g" };
+    expect(parseConfig(base).health).toEqual({
+      connectionsWarnPct: 80,
+      connectionsCritPct: 95,
+      longQuerySeconds: 300,
+      deadTupleRatioWarn: 0.2,
+      poolMax: 2,
+      statementTimeoutMs: 3000,
+    });
+    expect(parseConfig(base).connectionBudget).toEqual({ maxConnections: 50, instances: 1, perInstance: 25, poolMaxOverridden: false });
+    const custom = parseConfig({ ...base, HEALTH_CONNECTIONS_WARN_PCT: "70", HEALTH_CONNECTIONS_CRIT_PCT: "90", HEALTH_LONG_QUERY_SECONDS: "60", HEALTH_DEAD_TUPLE_RATIO_WARN: "0.05" });
+    expect(custom.health).toMatchObject({ connectionsWarnPct: 70, connectionsCritPct: 90, longQuerySeconds: 60, deadTupleRatioWarn: 0.05 });
+    expect(errorLines({ ...base, HEALTH_CONNECTIONS_WARN_PCT: "120" })[0]).toMatch(/^HEALTH_CONNECTIONS_WARN_PCT: expected .*1\.\.100/);
+    expect(errorLines({ ...base, HEALTH_DEAD_TUPLE_RATIO_WARN: "20%" })[0]).toMatch(/^HEALTH_DEAD_TUPLE_RATIO_WARN: expected a dead-tuple ratio/);
+    expect(errorLines({ ...base, HEALTH_DEAD_TUPLE_RATIO_WARN: "0" })[0]).toMatch(/^HEALTH_DEAD_TUPLE_RATIO_WARN/);
+    expect(errorLines({ ...base, HEALTH_CONNECTIONS_WARN_PCT: "90", HEALTH_CONNECTIONS_CRIT_PCT: "85" })).toEqual([expect.stringMatching(/^HEALTH_CONNECTIONS_CRIT_PCT: must be above/)]);
+  });
+
   it("makes a random per-process session key when none is given (never a well-known one)", () => {
     const a = parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g" }).session.secret;
     expect(a).toHaveLength(64);
