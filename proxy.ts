@@ -2,7 +2,13 @@ import { NextResponse, type NextRequest } from "next/server";
 import { sealData, unsealData } from "iron-session";
 import { getConfig } from "@/lib/config";
 import { sessionCookieName, sessionExpiry, type SessionData } from "@/lib/auth/session-rules";
-import { contentSecurityPolicy, hostAllowed, NONCE_HEADER, REQUEST_ID_HEADER, securityHeaders } from "@/lib/security/headers";
+import {
+  contentSecurityPolicy,
+  hostAllowed,
+  NONCE_HEADER,
+  REQUEST_ID_HEADER,
+  securityHeaders,
+} from "@/lib/security/headers";
 
 /**
  * Not a guard: every page, route handler and action checks the caller itself. For every request
@@ -33,7 +39,8 @@ export async function proxy(req: NextRequest) {
   // Our own id: a client-sent one is not trusted (it would end up in the audit log).
   headers.set(REQUEST_ID_HEADER, crypto.randomUUID());
   const res = NextResponse.next({ request: { headers } });
-  for (const [k, v] of Object.entries(securityHeaders({ csp, https: cfg.origin.startsWith("https://") }))) res.headers.set(k, v);
+  for (const [k, v] of Object.entries(securityHeaders({ csp, https: cfg.origin.startsWith("https://") })))
+    res.headers.set(k, v);
 
   await slideSession(req, res, cfg);
   return res;

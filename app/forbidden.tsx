@@ -25,7 +25,9 @@ export default async function Forbidden() {
         </>
       ) : (
         <>
-          <p className="mt-2 text-slate-700 dark:text-slate-300">Your role cannot open this page. Ask an admin if you need it.</p>
+          <p className="mt-2 text-slate-700 dark:text-slate-300">
+            Your role cannot open this page. Ask an admin if you need it.
+          </p>
           <Link href="/" className="mt-4 inline-block text-sky-700 underline dark:text-sky-400">
             Back to the overview
           </Link>

@@ -7,18 +7,39 @@ import { signIn } from "./helpers";
  * critical violation. The dialogs are scanned open too.
  */
 const JOB = "7e0eb20b9f85341b7ae251c93e9fe68c0c5e6f37f715aa792e2252a8b3c83446";
-const PAGES = ["/", "/jobs", `/jobs/${JOB}`, "/tasks", "/geo", "/geo/world_countries", "/orphans", "/audit", "/health", "/maintenance"];
+const PAGES = [
+  "/",
+  "/jobs",
+  `/jobs/${JOB}`,
+  "/tasks",
+  "/geo",
+  "/geo/world_countries",
+  "/orphans",
+  "/audit",
+  "/health",
+  "/maintenance",
+];
 
 async function scan(page: Page, where: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${where}: ${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+    .map(
+      (v) =>
+        `${where}: ${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(" "))
+          .join(" | ")}`,
+    );
 }
 
 for (const who of ["admin", "reader"] as const) {
   for (const theme of ["light", "dark"] as const) {
-    test(`every page as ${who}, ${theme} theme: no serious or critical axe violation`, async ({ page, context, baseURL }) => {
+    test(`every page as ${who}, ${theme} theme: no serious or critical axe violation`, async ({
+      page,
+      context,
+      baseURL,
+    }) => {
       test.setTimeout(180_000);
       await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
       await signIn(page, who);

@@ -37,24 +37,48 @@ const ROUTES: Record<string, RouteExpectation> = {
     urls: { POST: "/api/dbadmin/geo/unpublish?table_name=no_such_layer" },
     methods: { GET: "reader", POST: "admin" },
   },
-  "app/api/dbadmin/maintenance/cleanup/route.ts": { url: "/api/dbadmin/maintenance/cleanup?days=30", methods: { GET: "reader", POST: "admin" } },
-  "app/api/dbadmin/maintenance/redeploy/route.ts": { url: "/api/dbadmin/maintenance/redeploy", methods: { GET: "reader", POST: "admin" } },
-  "app/api/dbadmin/maintenance/full-rebuild/route.ts": { url: "/api/dbadmin/maintenance/full-rebuild", methods: { GET: "reader", POST: "admin" } },
-  "app/api/dbadmin/maintenance/pgstac/redeploy/route.ts": { url: "/api/dbadmin/maintenance/pgstac/redeploy", methods: { GET: "reader", POST: "admin" } },
+  "app/api/dbadmin/maintenance/cleanup/route.ts": {
+    url: "/api/dbadmin/maintenance/cleanup?days=30",
+    methods: { GET: "reader", POST: "admin" },
+  },
+  "app/api/dbadmin/maintenance/redeploy/route.ts": {
+    url: "/api/dbadmin/maintenance/redeploy",
+    methods: { GET: "reader", POST: "admin" },
+  },
+  "app/api/dbadmin/maintenance/full-rebuild/route.ts": {
+    url: "/api/dbadmin/maintenance/full-rebuild",
+    methods: { GET: "reader", POST: "admin" },
+  },
+  "app/api/dbadmin/maintenance/pgstac/redeploy/route.ts": {
+    url: "/api/dbadmin/maintenance/pgstac/redeploy",
+    methods: { GET: "reader", POST: "admin" },
+  },
   "app/api/dbadmin/maintenance/status/route.ts": { url: "/api/dbadmin/maintenance/status", methods: { GET: "reader" } },
-  "app/api/dbadmin/geo/orphans/stac-items/route.ts": { url: "/api/dbadmin/geo/orphans/stac-items", methods: { GET: "reader", POST: "admin" } },
+  "app/api/dbadmin/geo/orphans/stac-items/route.ts": {
+    url: "/api/dbadmin/geo/orphans/stac-items",
+    methods: { GET: "reader", POST: "admin" },
+  },
   "app/api/stac/nuke/route.ts": { url: "/api/stac/nuke?mode=items", methods: { GET: "reader", POST: "admin" } },
   "app/api/dbadmin/maintenance/verify/route.ts": { url: "/api/dbadmin/maintenance/verify", methods: { GET: "reader" } },
   "app/api/dbadmin/health/route.ts": { url: "/api/dbadmin/health", methods: { GET: "reader" } },
   // pid 1 is never a PostgreSQL backend: the plan is a 404; the admin's POST (no confirm=yes) a 400.
-  "app/api/dbadmin/health/cancel/route.ts": { url: "/api/dbadmin/health/cancel?pid=1", methods: { GET: "reader", POST: "admin" } },
-  "app/api/dbadmin/health/terminate/route.ts": { url: "/api/dbadmin/health/terminate?pid=1", methods: { GET: "reader", POST: "admin" } },
+  "app/api/dbadmin/health/cancel/route.ts": {
+    url: "/api/dbadmin/health/cancel?pid=1",
+    methods: { GET: "reader", POST: "admin" },
+  },
+  "app/api/dbadmin/health/terminate/route.ts": {
+    url: "/api/dbadmin/health/terminate?pid=1",
+    methods: { GET: "reader", POST: "admin" },
+  },
   "app/api/export/jobs/route.ts": { url: "/api/export/jobs?format=json&limit=1", methods: { GET: "reader" } },
   "app/api/export/tasks/route.ts": { url: "/api/export/tasks?format=json&limit=1", methods: { GET: "reader" } },
   "app/api/audit/route.ts": { url: "/api/audit?limit=1", methods: { GET: "reader" } },
   "app/api/search/route.ts": { url: "/api/search?q=w", methods: { GET: "reader" } },
   "app/api/export/audit/route.ts": { url: "/api/export/audit?format=json&limit=1", methods: { GET: "reader" } },
-  "app/api/tiles/[table]/[z]/[x]/[y]/route.ts": { url: "/api/tiles/world_countries/0/0/0.mvt", methods: { GET: "reader" } },
+  "app/api/tiles/[table]/[z]/[x]/[y]/route.ts": {
+    url: "/api/tiles/world_countries/0/0/0.mvt",
+    methods: { GET: "reader" },
+  },
   "app/api/tiles/maplibre-worker/route.ts": { url: "/api/tiles/maplibre-worker", methods: { GET: "reader" } },
   // Sign-in itself: public by nature (they start, finish and end a sign-in).
   "app/auth/sign-in/route.ts": { url: "/auth/sign-in", methods: { GET: "public" } },
@@ -85,14 +109,18 @@ function walk(dir: string, name: string): string[] {
 
 function methodsOf(file: string): string[] {
   const src = readFileSync(file, "utf8");
-  return [...src.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]).sort();
+  return [...src.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)]
+    .map((m) => m[1])
+    .sort();
 }
 
 test("every route handler and page has an access expectation, and every expected method exists", () => {
   const routes = walk("app", "route.ts").sort();
   expect(routes, "a route handler without an expectation in e2e/access.spec.ts").toEqual(Object.keys(ROUTES).sort());
   for (const file of routes) expect(methodsOf(file), file).toEqual(Object.keys(ROUTES[file].methods).sort());
-  expect(walk("app", "page.tsx").sort(), "a page without an expectation in e2e/access.spec.ts").toEqual(Object.keys(PAGES).sort());
+  expect(walk("app", "page.tsx").sort(), "a page without an expectation in e2e/access.spec.ts").toEqual(
+    Object.keys(PAGES).sort(),
+  );
 });
 
 async function call(request: APIRequestContext, method: string, url: string, token?: string, origin?: string) {
@@ -102,7 +130,10 @@ async function call(request: APIRequestContext, method: string, url: string, tok
   return request.fetch(url, { method, headers, maxRedirects: 0 });
 }
 
-test("route handlers: anonymous → 401 JSON, reader → 403 on mutations, admin → let through", async ({ request, baseURL }) => {
+test("route handlers: anonymous → 401 JSON, reader → 403 on mutations, admin → let through", async ({
+  request,
+  baseURL,
+}) => {
   const reader = apiToken("reader");
   const admin = apiToken("admin");
   for (const [file, r] of Object.entries(ROUTES)) {

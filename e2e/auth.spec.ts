@@ -4,7 +4,9 @@ import { ACCOUNTS, apiToken, e2eDb, fillProviderLogin, signIn } from "./helpers"
 
 const IDP_HTTP = `http://127.0.0.1:${process.env.IDP_HTTP_PORT ?? 54341}`;
 
-test("anonymous visitors go to the provider's login page, and back to where they were going after it", async ({ page }) => {
+test("anonymous visitors go to the provider's login page, and back to where they were going after it", async ({
+  page,
+}) => {
   await page.goto("/jobs?status=failed");
   // The browser only ever sees plain http on loopback: no certificate warning, no ignoreHTTPSErrors.
   await expect(page).toHaveURL(new RegExp(`^${IDP_HTTP}/`));
@@ -24,7 +26,13 @@ test("a wrong password is refused next to the field, on the provider's page", as
   await expect(page).toHaveURL(new RegExp(`^${IDP_HTTP}/`));
 });
 
-for (const evil of ["/.//evil.example", "/..//evil.example", "/%2e//evil.example", "/\\evil.example", "//evil.example"]) {
+for (const evil of [
+  "/.//evil.example",
+  "/..//evil.example",
+  "/%2e//evil.example",
+  "/\\evil.example",
+  "//evil.example",
+]) {
   test(`a crafted next=${evil} cannot send a signed-in user to another site`, async ({ page }) => {
     await page.goto(`/auth/sign-in?next=${encodeURIComponent(evil)}`);
     await fillProviderLogin(page, "reader");
@@ -54,7 +62,9 @@ test("an admin sees every section, toggles dark mode, and signs out through the 
   expect(res.status()).toBe(401);
 });
 
-test("an account without a console role gets the 403 'no access' page, with its name and sign-out, never a loop", async ({ page }) => {
+test("an account without a console role gets the 403 'no access' page, with its name and sign-out, never a loop", async ({
+  page,
+}) => {
   await signIn(page, "norole", "/jobs");
   await expect(page.getByRole("heading", { name: "403 · No access" })).toBeVisible();
   await expect(page.getByTestId("no-access")).toContainText(ACCOUNTS.norole.name);
@@ -64,22 +74,33 @@ test("an account without a console role gets the 403 'no access' page, with its 
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 });
 
-test("bearer tokens from the local provider: reader reads, reader cannot mutate, forged is 401", async ({ request }) => {
+test("bearer tokens from the local provider: reader reads, reader cannot mutate, forged is 401", async ({
+  request,
+}) => {
   const reader = { Authorization: `Bearer ${apiToken("reader")}` };
   const me = await request.get("/api/me", { headers: reader });
   expect(me.status()).toBe(200);
   expect(await me.json()).toMatchObject({ role: "reader", via: "bearer" });
-  const mutate = await request.post("/api/dbadmin/geo/unpublish?table_name=world_countries&confirm=yes", { headers: reader });
+  const mutate = await request.post("/api/dbadmin/geo/unpublish?table_name=world_countries&confirm=yes", {
+    headers: reader,
+  });
   expect(mutate.status()).toBe(403);
   expect((await mutate.json()).error.code).toBe("forbidden");
-  for (const bad of ["Bearer Fe26.2**forged", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "Basic YWRtaW46YWRtaW4="]) {
+  for (const bad of [
+    "Bearer Fe26.2**forged",
+    "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+    "Basic YWRtaW46YWRtaW4=",
+  ]) {
     const r = await request.get("/api/me", { headers: { Authorization: bad } });
     expect(r.status(), bad).toBe(401);
     expect((await r.json()).error.code).toBe("unauthorized");
   }
 });
 
-test("a cross-site (another port on this host) form POST with the admin's session cookie is refused and changes nothing", async ({ page, baseURL }) => {
+test("a cross-site (another port on this host) form POST with the admin's session cookie is refused and changes nothing", async ({
+  page,
+  baseURL,
+}) => {
   await signIn(page, "admin");
   // A page on another port of 127.0.0.1: same-site for the browser (so the Lax cookie goes along),
   // but not the console's origin.
@@ -103,7 +124,9 @@ test("a cross-site (another port on this host) form POST with the admin's sessio
     await db.end();
   }
   // The same request from the console's own origin passes the CSRF check (and reaches the handler).
-  const same = await page.request.post("/api/dbadmin/geo/unpublish?table_name=no_such_layer&confirm=yes", { headers: { Origin: baseURL! } });
+  const same = await page.request.post("/api/dbadmin/geo/unpublish?table_name=no_such_layer&confirm=yes", {
+    headers: { Origin: baseURL! },
+  });
   expect(same.status()).toBe(404);
 });
 
@@ -111,10 +134,12 @@ test("a request for another host name (DNS rebinding) is refused with 421", asyn
   const u = new URL(baseURL!);
   const status = (host: string) =>
     new Promise<number>((resolve, reject) => {
-      http.get({ host: u.hostname, port: u.port, path: "/api/health", headers: { Host: host } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      }).on("error", reject);
+      http
+        .get({ host: u.hostname, port: u.port, path: "/api/health", headers: { Host: host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on("error", reject);
     });
   expect(await status("evil.example")).toBe(421);
   expect(await status(`evil.example:${u.port}`)).toBe(421);

@@ -7,7 +7,18 @@ import { signIn } from "./helpers";
  * the console error Chromium logs for each.
  */
 const JOB = "7e0eb20b9f85341b7ae251c93e9fe68c0c5e6f37f715aa792e2252a8b3c83446";
-const PAGES = ["/", "/jobs", `/jobs/${JOB}`, "/tasks", "/geo", "/geo/world_countries", "/orphans", "/audit", "/health", "/maintenance"];
+const PAGES = [
+  "/",
+  "/jobs",
+  `/jobs/${JOB}`,
+  "/tasks",
+  "/geo",
+  "/geo/world_countries",
+  "/orphans",
+  "/audit",
+  "/health",
+  "/maintenance",
+];
 
 test("every page runs under the CSP without a violation or a console error", async ({ page }) => {
   test.setTimeout(120_000);

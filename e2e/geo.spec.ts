@@ -11,14 +11,20 @@ import { apiToken, e2eDb, signIn } from "./helpers";
 async function featurePixel(page: Page): Promise<{ x: number; y: number; name: string }> {
   return page.evaluate(() => {
     const el = document.querySelector('[data-testid="layer-map"]') as HTMLElement & {
-      __map?: { queryRenderedFeatures(q?: unknown): { properties: Record<string, unknown> }[]; project(ll: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement };
+      __map?: {
+        queryRenderedFeatures(q?: unknown): { properties: Record<string, unknown> }[];
+        project(ll: [number, number]): { x: number; y: number };
+        getCanvas(): HTMLCanvasElement;
+      };
     };
     const map = el.__map!;
     const canvas = map.getCanvas();
     // scan a grid for the first pixel with a feature under it
     for (let y = 40; y < canvas.clientHeight - 20; y += 12) {
       for (let x = 40; x < canvas.clientWidth - 40; x += 12) {
-        const hit = (map as unknown as { queryRenderedFeatures(p: [number, number]): { properties: Record<string, unknown> }[] }).queryRenderedFeatures([x, y]);
+        const hit = (
+          map as unknown as { queryRenderedFeatures(p: [number, number]): { properties: Record<string, unknown> }[] }
+        ).queryRenderedFeatures([x, y]);
         if (hit.length) return { x, y, name: String(hit[0].properties.name ?? "") };
       }
     }
@@ -108,7 +114,9 @@ test("a reader sees no unpublish button and the API answers 403 (and nothing cha
   try {
     const { rows } = await db.query(`SELECT to_regclass('geo.shipping_routes') IS NOT NULL AS ok`);
     expect(rows[0].ok).toBe(true);
-    const audit = await db.query(`SELECT outcome, actor_role FROM console.audit_log WHERE target = 'shipping_routes' ORDER BY id DESC LIMIT 1`);
+    const audit = await db.query(
+      `SELECT outcome, actor_role FROM console.audit_log WHERE target = 'shipping_routes' ORDER BY id DESC LIMIT 1`,
+    );
     expect(audit.rows[0]).toEqual({ outcome: "refused", actor_role: "reader" });
   } finally {
     await db.end();
@@ -135,7 +143,11 @@ test("the JSON API: metadata, orphans, tile errors and caching, unpublish needs 
   expect(tile.headers()["cache-control"]).toContain("max-age");
   const etag = tile.headers()["etag"];
   expect(etag).toBeTruthy();
-  expect((await request.get("/api/tiles/world_countries/0/0/0.mvt", { headers: { ...admin, "If-None-Match": etag } })).status()).toBe(304);
+  expect(
+    (
+      await request.get("/api/tiles/world_countries/0/0/0.mvt", { headers: { ...admin, "If-None-Match": etag } })
+    ).status(),
+  ).toBe(304);
   expect((await request.get("/api/tiles/world_countries/10/0/512.mvt", { headers: admin })).status()).toBe(204);
   expect((await request.get("/api/tiles/world-countries/0/0/0.mvt", { headers: admin })).status()).toBe(400);
   expect((await request.get("/api/tiles/no_such_table/0/0/0.mvt", { headers: admin })).status()).toBe(404);
@@ -145,13 +157,25 @@ test("the JSON API: metadata, orphans, tile errors and caching, unpublish needs 
   const noConfirm = await request.post("/api/dbadmin/geo/unpublish?table_name=shipping_routes", { headers: admin });
   expect(noConfirm.status()).toBe(400);
   expect((await noConfirm.json()).error.message).toContain("confirm");
-  const missing = await request.post("/api/dbadmin/geo/unpublish?table_name=nonexistent_table&confirm=yes", { headers: admin });
-  expect(await missing.json()).toEqual({ success: false, error: "Table 'nonexistent_table' does not exist in geo schema", table_name: "nonexistent_table" });
+  const missing = await request.post("/api/dbadmin/geo/unpublish?table_name=nonexistent_table&confirm=yes", {
+    headers: admin,
+  });
+  expect(await missing.json()).toEqual({
+    success: false,
+    error: "Table 'nonexistent_table' does not exist in geo schema",
+    table_name: "nonexistent_table",
+  });
 });
 
-test("odd input is a 400 or ignored, never a 500: control characters, 20-digit cursors, 1/yes booleans", async ({ page, request }) => {
+test("odd input is a 400 or ignored, never a 500: control characters, 20-digit cursors, 1/yes booleans", async ({
+  page,
+  request,
+}) => {
   const admin = { Authorization: `Bearer ${apiToken("admin")}` };
-  for (const [param, value] of [["job_id", "a%00b"], ["q", "%00"]]) {
+  for (const [param, value] of [
+    ["job_id", "a%00b"],
+    ["q", "%00"],
+  ]) {
     const res = await request.get(`/api/dbadmin/geo/metadata?${param}=${value}`, { headers: admin });
     expect(res.status(), `${param}=${value}`).toBe(400);
     expect((await res.json()).error.parameter).toBe(param);
@@ -160,10 +184,18 @@ test("odd input is a 400 or ignored, never a 500: control characters, 20-digit c
   expect(yes.status()).toBe(200);
   expect((await yes.json()).filters_applied).toEqual({ has_stac: true });
   expect((await request.get("/api/tiles/a%00b/0/0/0.mvt", { headers: admin })).status()).toBe(400);
-  expect((await request.post("/api/dbadmin/geo/unpublish?table_name=a%00b&confirm=yes", { headers: admin })).status()).toBe(400);
+  expect(
+    (await request.post("/api/dbadmin/geo/unpublish?table_name=a%00b&confirm=yes", { headers: admin })).status(),
+  ).toBe(400);
 
   await signIn(page, "reader");
-  for (const path of ["/geo?q=%00&job_id=%01", "/geo?has_stac=1", "/geo/world_countries?after=99999999999999999999", "/audit?before=9999999999999999999", "/audit?action=%00"]) {
+  for (const path of [
+    "/geo?q=%00&job_id=%01",
+    "/geo?has_stac=1",
+    "/geo/world_countries?after=99999999999999999999",
+    "/audit?before=9999999999999999999",
+    "/audit?action=%00",
+  ]) {
     const res = await page.goto(path);
     expect(res?.status(), path).toBe(200);
   }
@@ -172,7 +204,9 @@ test("odd input is a 400 or ignored, never a 500: control characters, 20-digit c
   await expect(page.getByTestId("geo-row-world_countries")).toHaveCount(0);
 });
 
-test("an admin unpublishes a layer with the typed confirmation; it leaves the list and the audit log shows it", async ({ page }) => {
+test("an admin unpublishes a layer with the typed confirmation; it leaves the list and the audit log shows it", async ({
+  page,
+}) => {
   await signIn(page, "admin");
   await page.goto("/geo/shipping_routes");
   await page.getByRole("button", { name: "Unpublish" }).click();

@@ -30,7 +30,10 @@ export async function signIn(page: Page, who: Account = "admin", path = "/", bas
 
 /** A bearer token from `npm run token` (its last line), as a script would get it. */
 export function apiToken(role: "admin" | "reader"): string {
-  const out = execFileSync("npx", ["tsx", "scripts/token.ts", role], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const out = execFileSync("npx", ["tsx", "scripts/token.ts", role], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   return out.trim().split("\n").pop()!;
 }
 

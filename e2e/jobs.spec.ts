@@ -75,7 +75,10 @@ test.describe("jobs", () => {
     await db.end();
     const jobId: string = rows[0].job_id;
     await page.goto(`/jobs?q=${jobId.slice(0, 12)}`);
-    await page.getByRole("link", { name: jobId.slice(0, 10) }).first().click();
+    await page
+      .getByRole("link", { name: jobId.slice(0, 10) })
+      .first()
+      .click();
     await expect(page).toHaveURL(new RegExp(`/jobs/${jobId}$`));
     await expect(page.getByTestId("job-id")).toHaveText(jobId);
     await expect(page.getByRole("heading", { name: "Stages" })).toBeVisible();
@@ -85,7 +88,11 @@ test.describe("jobs", () => {
     await expect(page).toHaveURL(/status=failed/);
     const error = page.getByTestId("task-error").first();
     await expect(error).toBeHidden();
-    await page.locator("details summary").filter({ hasText: rows[0].error_message.split("\n")[0].slice(0, 40) }).first().click();
+    await page
+      .locator("details summary")
+      .filter({ hasText: rows[0].error_message.split("\n")[0].slice(0, 40) })
+      .first()
+      .click();
     await expect(error).toBeVisible();
     await expect(error).toContainText(rows[0].error_message.split("\n")[0]);
   });
@@ -147,6 +154,10 @@ test("the jobs API: seed shapes, 400 naming the parameter, 401 without a caller"
   expect((await bad.json()).error.message).toContain("hours");
   expect((await request.get("/api/dbadmin/stats")).status()).toBe(401);
   const stats = await (await request.get("/api/dbadmin/stats", { headers: auth })).json();
-  expect(stats).toMatchObject({ total_jobs: expect.any(Number), total_tasks: expect.any(Number), schemas: expect.arrayContaining(["app"]) });
+  expect(stats).toMatchObject({
+    total_jobs: expect.any(Number),
+    total_tasks: expect.any(Number),
+    schemas: expect.arrayContaining(["app"]),
+  });
   expect((await request.get("/api/dbadmin/jobs/nope", { headers: auth })).status()).toBe(404);
 });

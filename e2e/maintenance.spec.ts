@@ -1,10 +1,16 @@
 import { expect, test } from "@playwright/test";
 import { apiToken, e2eDb, signIn } from "./helpers";
 
-test("an admin previews and runs a cleanup with the typed confirmation, sees the result and its audit entry", async ({ page }) => {
+test("an admin previews and runs a cleanup with the typed confirmation, sees the result and its audit entry", async ({
+  page,
+}) => {
   const db = await e2eDb();
   try {
-    const expected = (await db.query(`SELECT count(*)::int AS n FROM app.jobs WHERE status = 'completed' AND updated_at < now() - interval '20 days'`)).rows[0].n;
+    const expected = (
+      await db.query(
+        `SELECT count(*)::int AS n FROM app.jobs WHERE status = 'completed' AND updated_at < now() - interval '20 days'`,
+      )
+    ).rows[0].n;
     expect(expected).toBeGreaterThan(0);
     await signIn(page, "admin", "/maintenance");
     await expect(page.getByTestId("verify-checks")).toBeVisible();
@@ -23,10 +29,22 @@ test("an admin previews and runs a cleanup with the typed confirmation, sees the
     await dialog.getByRole("button", { name: "Close" }).click();
     await expect(page.getByRole("dialog")).toBeHidden();
     await expect(page.getByTestId("operation-runs")).toContainText("maintenance.cleanup");
-    expect((await db.query(`SELECT count(*)::int AS n FROM app.jobs WHERE status = 'completed' AND updated_at < now() - interval '20 days'`)).rows[0].n).toBe(0);
+    expect(
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM app.jobs WHERE status = 'completed' AND updated_at < now() - interval '20 days'`,
+        )
+      ).rows[0].n,
+    ).toBe(0);
 
-    const audit = await db.query(`SELECT outcome, actor_name, fingerprint FROM console.audit_log WHERE action = 'maintenance.cleanup' ORDER BY id DESC LIMIT 1`);
-    expect(audit.rows[0]).toMatchObject({ outcome: "success", actor_name: "Ada Admin", fingerprint: expect.any(String) });
+    const audit = await db.query(
+      `SELECT outcome, actor_name, fingerprint FROM console.audit_log WHERE action = 'maintenance.cleanup' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audit.rows[0]).toMatchObject({
+      outcome: "success",
+      actor_name: "Ada Admin",
+      fingerprint: expect.any(String),
+    });
     await page.goto("/audit?action=maintenance.cleanup");
     await expect(page.getByText("maintenance.cleanup").first()).toBeVisible();
   } finally {
@@ -47,7 +65,10 @@ test("the dialog works from the keyboard: Escape closes it and focus returns to 
   await expect(button).toBeFocused();
 });
 
-test("a reader sees the status but no maintenance buttons, and gets 403 from every maintenance API", async ({ page, request }) => {
+test("a reader sees the status but no maintenance buttons, and gets 403 from every maintenance API", async ({
+  page,
+  request,
+}) => {
   await signIn(page, "reader", "/maintenance");
   await expect(page.getByTestId("verify-checks")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Read-only" })).toBeVisible();
@@ -67,7 +88,13 @@ test("a reader sees the status but no maintenance buttons, and gets 403 from eve
   }
   const db = await e2eDb();
   try {
-    expect((await db.query(`SELECT to_regclass('app.jobs') IS NOT NULL AND to_regclass('geo.world_countries') IS NOT NULL AS ok`)).rows[0].ok).toBe(true);
+    expect(
+      (
+        await db.query(
+          `SELECT to_regclass('app.jobs') IS NOT NULL AND to_regclass('geo.world_countries') IS NOT NULL AS ok`,
+        )
+      ).rows[0].ok,
+    ).toBe(true);
   } finally {
     await db.end();
   }

@@ -64,7 +64,9 @@ test("Ctrl+K, a job id prefix, Enter: lands on the job", async ({ page }) => {
   await expect(palette(page)).toBeHidden();
 });
 
-test("arrow keys move through results grouped by kind; Enter opens the active one; Escape gives focus back", async ({ page }) => {
+test("arrow keys move through results grouped by kind; Enter opens the active one; Escape gives focus back", async ({
+  page,
+}) => {
   await signIn(page, "reader", "/tasks");
   // Open from the header button (Tab to it, Enter), then close with Escape: focus goes back to it.
   const button = page.getByRole("button", { name: "Search (Ctrl+K)" });
@@ -106,7 +108,11 @@ test("arrow keys move through results grouped by kind; Enter opens the active on
 });
 
 for (const theme of ["light", "dark"] as const) {
-  test(`axe with the palette open and showing results, ${theme} theme: no serious or critical violation`, async ({ page, context, baseURL }) => {
+  test(`axe with the palette open and showing results, ${theme} theme: no serious or critical violation`, async ({
+    page,
+    context,
+    baseURL,
+  }) => {
     await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
     await signIn(page, "reader");
     await openWithKeyboard(page);
@@ -117,7 +123,13 @@ for (const theme of ["light", "dark"] as const) {
       const { violations } = await new AxeBuilder({ page }).analyze();
       return violations
         .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${where}: ${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+        .map(
+          (v) =>
+            `${where}: ${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(" "))
+              .join(" | ")}`,
+        );
     };
     const found = await scan("results");
     await page.keyboard.press("Control+A");

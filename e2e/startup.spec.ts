@@ -5,7 +5,11 @@ const BASE_PORT = Number(process.env.E2E_PORT ?? 3100);
 
 /** Starts a second server from the same build with a different environment; resolves on exit or readiness. */
 function startServer(env: Record<string, string>, port: number) {
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+    { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
@@ -18,7 +22,10 @@ test("a bad DATABASE_URL stops the server with one line, not a stack trace", asy
   const code = await Promise.race([s.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 20_000))]);
   if (code === "timeout") s.child.kill();
   expect(code).toBe(1);
-  const errorLines = s.output().split("\n").filter((l) => /DATABASE_URL/.test(l));
+  const errorLines = s
+    .output()
+    .split("\n")
+    .filter((l) => /DATABASE_URL/.test(l));
   expect(errorLines).toHaveLength(1);
   expect(errorLines[0]).toContain("DATABASE_URL: expected a URL like postgresql://");
   expect(s.output()).not.toMatch(/\n\s+at /); // no stack frames
@@ -28,7 +35,14 @@ test("with the database down, health says 503 and the shell says so plainly", as
   const port = BASE_PORT + 92;
   // Port 9 (discard) has no PostgreSQL: every connection is refused.
   const origin = `http://127.0.0.1:${port}`;
-  const s = startServer({ DATABASE_URL: "postgresql://postgres:x@127.0.0.1:9/none?sslmode=disable", DATABASE_READER_URL: "", CONSOLE_ORIGIN: origin }, port);
+  const s = startServer(
+    {
+      DATABASE_URL: "postgresql://postgres:x@127.0.0.1:9/none?sslmode=disable",
+      DATABASE_READER_URL: "",
+      CONSOLE_ORIGIN: origin,
+    },
+    port,
+  );
   try {
     await expect(async () => {
       const r = await request.get(`http://127.0.0.1:${port}/api/health`);

@@ -34,7 +34,10 @@ const ratioVar = (what: string, def: number) =>
       if (v === undefined || v === "") return def;
       const n = Number(v);
       if (!/^\d*\.?\d+$/.test(v.trim()) || !(n > 0 && n <= 1)) {
-        ctx.addIssue({ code: "custom", message: `expected ${what} (a number above 0 and at most 1, e.g. 0.2), got "${v}"` });
+        ctx.addIssue({
+          code: "custom",
+          message: `expected ${what} (a number above 0 and at most 1, e.g. 0.2), got "${v}"`,
+        });
         return z.NEVER;
       }
       return n;
@@ -89,7 +92,9 @@ const EnvSchema = z.object({
   CONSOLE_ORIGIN: z
     .string()
     .optional()
-    .refine((v) => !v || /^https?:\/\/[^/?#]+$/.test(v), { message: "expected the console's public origin, like https://console.example.com (no path)" }),
+    .refine((v) => !v || /^https?:\/\/[^/?#]+$/.test(v), {
+      message: "expected the console's public origin, like https://console.example.com (no path)",
+    }),
   CONSOLE_EXTRA_HOSTS: z.string().optional(),
   ENTRA_TENANT_ID: z.guid({ message: "expected the directory (tenant) id, a UUID" }).optional(),
   ENTRA_CLIENT_ID: z.guid({ message: "expected the application (client) id, a UUID" }).optional(),
@@ -97,9 +102,14 @@ const EnvSchema = z.object({
   ENTRA_CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
   ENTRA_CLIENT_CERTIFICATE_THUMBPRINT: z
     .string()
-    .regex(/^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, { message: "expected the certificate's SHA-256 (64 hex) or SHA-1 (40 hex) thumbprint" })
+    .regex(/^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, {
+      message: "expected the certificate's SHA-256 (64 hex) or SHA-1 (40 hex) thumbprint",
+    })
     .optional(),
-  ENTRA_AUTHORITY: z.string().url({ message: "expected an https URL like https://login.microsoftonline.com/<tenant>/v2.0" }).optional(),
+  ENTRA_AUTHORITY: z
+    .string()
+    .url({ message: "expected an https URL like https://login.microsoftonline.com/<tenant>/v2.0" })
+    .optional(),
   ENTRA_API_AUDIENCE: z.string().min(1).optional(),
   ENTRA_ADMIN_ROLE: z.string().min(1).default("GeoAdmin.Admin"),
   ENTRA_READER_ROLE: z.string().min(1).default("GeoAdmin.Reader"),
@@ -290,16 +300,28 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
 
   // A managed identity's token is a password that works on every database it may reach: it only
   // travels over TLS that checks the server's name.
-  for (const [name, t] of [["DATABASE_URL", admin], ["DATABASE_READER_URL", reader === admin ? undefined : reader]] as const) {
+  for (const [name, t] of [
+    ["DATABASE_URL", admin],
+    ["DATABASE_READER_URL", reader === admin ? undefined : reader],
+  ] as const) {
     if (t?.auth.kind === "managed-identity" && t.sslMode !== "verify-full") {
-      problems.push(`${name}: a managed identity needs sslmode=verify-full (its token must not travel unencrypted or to an unchecked server); got ${t.sslMode}`);
+      problems.push(
+        `${name}: a managed identity needs sslmode=verify-full (its token must not travel unencrypted or to an unchecked server); got ${t.sslMode}`,
+      );
     }
   }
 
   // The console's public origin.
-  if (!env.CONSOLE_ORIGIN && production) problems.push("CONSOLE_ORIGIN: required in production (e.g. https://geoetl-console.example.com)");
+  if (!env.CONSOLE_ORIGIN && production)
+    problems.push("CONSOLE_ORIGIN: required in production (e.g. https://geoetl-console.example.com)");
   const origin = env.CONSOLE_ORIGIN ?? "http://localhost:3000";
-  const allowedHosts = [new URL(origin).host, ...(env.CONSOLE_EXTRA_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)];
+  const allowedHosts = [
+    new URL(origin).host,
+    ...(env.CONSOLE_EXTRA_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  ];
 
   // Sign-in: every ENTRA_* value, or (outside production) none.
   let auth: AuthConfig | null = null;
@@ -308,15 +330,28 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   if (!env.ENTRA_CLIENT_SECRET && !env.ENTRA_CLIENT_CERTIFICATE_PATH) missing.push("ENTRA_CLIENT_SECRET");
   if (missing.length) {
     authMissing = `set ${missing.join(", ")}`;
-    if (production) for (const k of missing) problems.push(`${k}: required (sign-in with Microsoft Entra ID)${k === "ENTRA_CLIENT_SECRET" ? "; or ENTRA_CLIENT_CERTIFICATE_PATH + ENTRA_CLIENT_CERTIFICATE_THUMBPRINT" : ""}`);
+    if (production)
+      for (const k of missing)
+        problems.push(
+          `${k}: required (sign-in with Microsoft Entra ID)${k === "ENTRA_CLIENT_SECRET" ? "; or ENTRA_CLIENT_CERTIFICATE_PATH + ENTRA_CLIENT_CERTIFICATE_THUMBPRINT" : ""}`,
+        );
   } else {
     let credential: AuthConfig["credential"];
     if (env.ENTRA_CLIENT_CERTIFICATE_PATH) {
-      if (!env.ENTRA_CLIENT_CERTIFICATE_THUMBPRINT) problems.push("ENTRA_CLIENT_CERTIFICATE_THUMBPRINT: required with ENTRA_CLIENT_CERTIFICATE_PATH");
-      credential = { kind: "certificate", path: env.ENTRA_CLIENT_CERTIFICATE_PATH, thumbprint: env.ENTRA_CLIENT_CERTIFICATE_THUMBPRINT ?? "" };
+      if (!env.ENTRA_CLIENT_CERTIFICATE_THUMBPRINT)
+        problems.push("ENTRA_CLIENT_CERTIFICATE_THUMBPRINT: required with ENTRA_CLIENT_CERTIFICATE_PATH");
+      credential = {
+        kind: "certificate",
+        path: env.ENTRA_CLIENT_CERTIFICATE_PATH,
+        thumbprint: env.ENTRA_CLIENT_CERTIFICATE_THUMBPRINT ?? "",
+      };
     } else credential = { kind: "secret", secret: env.ENTRA_CLIENT_SECRET! };
-    const authority = (env.ENTRA_AUTHORITY ?? `https://login.microsoftonline.com/${env.ENTRA_TENANT_ID}/v2.0`).replace(/\/+$/, "");
-    if (!authority.startsWith("https://")) problems.push("ENTRA_AUTHORITY: expected an https URL (tokens and keys are only fetched over TLS)");
+    const authority = (env.ENTRA_AUTHORITY ?? `https://login.microsoftonline.com/${env.ENTRA_TENANT_ID}/v2.0`).replace(
+      /\/+$/,
+      "",
+    );
+    if (!authority.startsWith("https://"))
+      problems.push("ENTRA_AUTHORITY: expected an https URL (tokens and keys are only fetched over TLS)");
     const clientId = env.ENTRA_CLIENT_ID!;
     auth = {
       tenantId: env.ENTRA_TENANT_ID!,
@@ -330,7 +365,8 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
 
   // The session key: required in production; elsewhere a random per-process key (sessions then
   // end at restart, and nobody can forge a cookie with a well-known secret).
-  if (!env.SESSION_SECRET && production) problems.push("SESSION_SECRET: required in production (32+ random characters)");
+  if (!env.SESSION_SECRET && production)
+    problems.push("SESSION_SECRET: required in production (32+ random characters)");
   const session = {
     secret: env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
     maxAgeSeconds: env.SESSION_MAX_AGE_HOURS * 3600,
@@ -345,7 +381,12 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     reader,
     poolMax,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
-    connectionBudget: { maxConnections: env.DB_MAX_CONNECTIONS, instances: env.CONSOLE_INSTANCES, perInstance: budget, poolMaxOverridden: !!env.DB_POOL_MAX },
+    connectionBudget: {
+      maxConnections: env.DB_MAX_CONNECTIONS,
+      instances: env.CONSOLE_INSTANCES,
+      perInstance: budget,
+      poolMaxOverridden: !!env.DB_POOL_MAX,
+    },
     health: {
       connectionsWarnPct: env.HEALTH_CONNECTIONS_WARN_PCT,
       connectionsCritPct: env.HEALTH_CONNECTIONS_CRIT_PCT,

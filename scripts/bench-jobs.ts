@@ -40,10 +40,14 @@ async function withClient<T>(u: string, fn: (c: Client) => Promise<T>): Promise<
 // ------------------------------------------------------------------ data
 
 async function benchDatabaseReady(): Promise<boolean> {
-  const exists = await withClient(url("postgres", "postgres"), (c) => c.query("SELECT 1 FROM pg_database WHERE datname = $1", [DB]));
+  const exists = await withClient(url("postgres", "postgres"), (c) =>
+    c.query("SELECT 1 FROM pg_database WHERE datname = $1", [DB]),
+  );
   if (!exists.rowCount) return false;
   return withClient(url("postgres"), async (c) => {
-    const r = await c.query("SELECT 1 FROM console.schema_migrations WHERE name = 'bench:complete'").catch(() => ({ rowCount: 0 }));
+    const r = await c
+      .query("SELECT 1 FROM console.schema_migrations WHERE name = 'bench:complete'")
+      .catch(() => ({ rowCount: 0 }));
     return !!r.rowCount;
   });
 }
@@ -138,7 +142,9 @@ async function generate(): Promise<void> {
     log("building keys and indexes ...");
     await c.query("ALTER TABLE app.jobs ADD PRIMARY KEY (job_id)");
     await c.query("ALTER TABLE app.tasks ADD PRIMARY KEY (task_id)");
-    await c.query("ALTER TABLE app.tasks ADD CONSTRAINT tasks_job_id_fkey FOREIGN KEY (job_id) REFERENCES app.jobs(job_id) NOT VALID");
+    await c.query(
+      "ALTER TABLE app.tasks ADD CONSTRAINT tasks_job_id_fkey FOREIGN KEY (job_id) REFERENCES app.jobs(job_id) NOT VALID",
+    );
     for (const d of defs) {
       const t1 = Date.now();
       await c.query(d);
@@ -171,10 +177,14 @@ async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<Sample> {
 }
 
 async function startServer(distDir: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(HTTP_PORT), "-H", "127.0.0.1"], {
-    env: { ...env, NEXT_DIST_DIR: distDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "-p", String(HTTP_PORT), "-H", "127.0.0.1"],
+    {
+      env: { ...env, NEXT_DIST_DIR: distDir },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stderr?.on("data", (d) => process.stderr.write(`[next] ${d}`));
   child.stdout?.on("data", (d) => process.stderr.write(`[next] ${d}`));
   child.on("exit", (code, signal) => log(`next start exited (code ${code}, signal ${signal})`));
@@ -245,23 +255,42 @@ async function main() {
   await raw.connect();
 
   const info = await withClient(url("postgres"), async (c) => {
-    const counts = (await c.query("SELECT (SELECT count(*) FROM app.jobs)::int AS jobs, (SELECT count(*) FROM app.tasks)::int AS tasks")).rows[0];
-    const deep = (await c.query(
-      `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k, job_id FROM app.jobs
+    const counts = (
+      await c.query(
+        "SELECT (SELECT count(*) FROM app.jobs)::int AS jobs, (SELECT count(*) FROM app.tasks)::int AS tasks",
+      )
+    ).rows[0];
+    const deep = (
+      await c.query(
+        `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k, job_id FROM app.jobs
         ORDER BY created_at DESC, job_id DESC OFFSET 900000 LIMIT 1`,
-    )).rows[0];
-    const big = (await c.query("SELECT job_id, count(*)::int AS n FROM app.tasks WHERE task_id LIKE 'big-%' GROUP BY job_id")).rows[0];
+      )
+    ).rows[0];
+    const big = (
+      await c.query("SELECT job_id, count(*)::int AS n FROM app.tasks WHERE task_id LIKE 'big-%' GROUP BY job_id")
+    ).rows[0];
     return { counts, deep, big };
   });
-  log(`database: ${info.counts.jobs} jobs, ${info.counts.tasks} tasks; big job ${info.big.job_id} has ${info.big.n} tasks`);
+  log(
+    `database: ${info.counts.jobs} jobs, ${info.counts.tasks} tasks; big job ${info.big.job_id} has ${info.big.n} tasks`,
+  );
   const deepCursor = encodeCursor({ direction: "next", sort: "created", key: info.deep.k, id: info.deep.job_id });
 
   const cases: Array<{ name: string; app: () => Promise<unknown>; http?: string }> = [
-    { name: "jobs: first page (25)", app: () => jobs.listJobs({ sort: "created", limit: 25 }), http: "/api/dbadmin/jobs?limit=25&total=false" },
-    { name: "jobs: page after ~900k rows", app: () => jobs.listJobs({ sort: "created", limit: 25, cursor: deepCursor }), http: `/api/dbadmin/jobs?limit=25&cursor=${deepCursor}` },
+    {
+      name: "jobs: first page (25)",
+      app: () => jobs.listJobs({ sort: "created", limit: 25 }),
+      http: "/api/dbadmin/jobs?limit=25&total=false",
+    },
+    {
+      name: "jobs: page after ~900k rows",
+      app: () => jobs.listJobs({ sort: "created", limit: 25, cursor: deepCursor }),
+      http: `/api/dbadmin/jobs?limit=25&cursor=${deepCursor}`,
+    },
     {
       name: "jobs: status=failed + last 24 h",
-      app: () => jobs.listJobs({ sort: "created", limit: 25, statuses: ["failed"], since: new Date(Date.now() - 86_400_000) }),
+      app: () =>
+        jobs.listJobs({ sort: "created", limit: 25, statuses: ["failed"], since: new Date(Date.now() - 86_400_000) }),
       http: "/api/dbadmin/jobs?limit=25&status=failed&hours=24&total=false",
     },
     {
@@ -269,11 +298,31 @@ async function main() {
       app: () => jobs.listJobs({ sort: "updated", limit: 25, statuses: ["failed", "processing"] }),
       http: "/api/dbadmin/jobs?limit=25&status=failed,processing&sort=updated&total=false",
     },
-    { name: "jobs: count for status=failed + 24 h", app: () => jobs.countJobs({ sort: "created", limit: 25, statuses: ["failed"], since: new Date(Date.now() - 86_400_000) }) },
-    { name: "job detail (10,000 tasks)", app: () => jobs.getJob(info.big.job_id), http: `/api/dbadmin/jobs/${info.big.job_id}` },
-    { name: "job tasks page (100 of 10,000)", app: () => tasks.listJobTasks(info.big.job_id, { limit: 100 }), http: `/api/dbadmin/tasks/${info.big.job_id}?limit=100` },
-    { name: "tasks: status=failed (50)", app: () => tasks.listTasks({ statuses: ["failed"], limit: 50 }), http: "/api/dbadmin/tasks?status=failed&limit=50" },
-    { name: "tasks: stuck only", app: () => tasks.listTasks({ stuckOnly: true, limit: 50 }), http: "/api/dbadmin/tasks?stuck=true&limit=50" },
+    {
+      name: "jobs: count for status=failed + 24 h",
+      app: () =>
+        jobs.countJobs({ sort: "created", limit: 25, statuses: ["failed"], since: new Date(Date.now() - 86_400_000) }),
+    },
+    {
+      name: "job detail (10,000 tasks)",
+      app: () => jobs.getJob(info.big.job_id),
+      http: `/api/dbadmin/jobs/${info.big.job_id}`,
+    },
+    {
+      name: "job tasks page (100 of 10,000)",
+      app: () => tasks.listJobTasks(info.big.job_id, { limit: 100 }),
+      http: `/api/dbadmin/tasks/${info.big.job_id}?limit=100`,
+    },
+    {
+      name: "tasks: status=failed (50)",
+      app: () => tasks.listTasks({ statuses: ["failed"], limit: 50 }),
+      http: "/api/dbadmin/tasks?status=failed&limit=50",
+    },
+    {
+      name: "tasks: stuck only",
+      app: () => tasks.listTasks({ stuckOnly: true, limit: 50 }),
+      http: "/api/dbadmin/tasks?stuck=true&limit=50",
+    },
     { name: "overview counts (stats)", app: () => overview.getOverviewCounts(), http: "/api/dbadmin/stats" },
     { name: "overview chart 7 d (uncached)", app: () => overview.jobsPerHour("7d", { fresh: true }) },
     { name: "overview latest failures", app: () => overview.latestFailures(8) },
@@ -288,8 +337,23 @@ async function main() {
       execFileSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_DIST_DIR: distDir } });
     }
     const secret = process.env.LOCAL_AUTH_SECRET ?? readFileSync(".data/local-auth-secret", "utf8").trim();
-    const env = { ...process.env, DATABASE_URL: url("postgres"), DATABASE_READER_URL: url("geoetl_reader"), AUTH_MODE: "local", LOCAL_AUTH_SECRET: secret, ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD: "1", NODE_ENV: "production" as const };
-    token = execFileSync("npx", ["tsx", "scripts/token.ts", "reader", "bench"], { encoding: "utf8", env: { ...env, NODE_ENV: "development" }, stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").pop()!;
+    const env = {
+      ...process.env,
+      DATABASE_URL: url("postgres"),
+      DATABASE_READER_URL: url("geoetl_reader"),
+      AUTH_MODE: "local",
+      LOCAL_AUTH_SECRET: secret,
+      ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD: "1",
+      NODE_ENV: "production" as const,
+    };
+    token = execFileSync("npx", ["tsx", "scripts/token.ts", "reader", "bench"], {
+      encoding: "utf8",
+      env: { ...env, NODE_ENV: "development" },
+      stdio: ["ignore", "pipe", "ignore"],
+    })
+      .trim()
+      .split("\n")
+      .pop()!;
     server = await startServer(distDir, env);
     log(`next start on :${HTTP_PORT} (pid ${server.pid})`);
   }
@@ -337,29 +401,49 @@ async function main() {
       let rows = 0;
       const t = Date.now();
       do {
-        const body: { jobs: unknown[]; next_cursor: string | null } = await get(`/api/dbadmin/jobs?limit=1000&total=false${cursor ? `&cursor=${cursor}` : ""}`);
+        const body: { jobs: unknown[]; next_cursor: string | null } = await get(
+          `/api/dbadmin/jobs?limit=1000&total=false${cursor ? `&cursor=${cursor}` : ""}`,
+        );
         rows += body.jobs.length;
         cursor = body.next_cursor;
         if (++pages % 100 === 0) samples.push(rssMb(server.pid));
       } while (cursor);
       samples.push(rssMb(server.pid));
-      memory = { pages, rows, seconds: Math.round((Date.now() - t) / 1000), rss_mb_samples: samples, rss_mb_start: samples[0], rss_mb_max: Math.max(...samples), rss_mb_end: samples.at(-1) };
+      memory = {
+        pages,
+        rows,
+        seconds: Math.round((Date.now() - t) / 1000),
+        rss_mb_samples: samples,
+        rss_mb_start: samples[0],
+        rss_mb_max: Math.max(...samples),
+        rss_mb_end: samples.at(-1),
+      };
       log(JSON.stringify(memory));
     }
 
-    console.log("\n| case | app median / p95 (ms) | raw SQL median / p95 (ms) | app/raw | HTTP median / p95 (ms) | HTTP/raw |\n|---|---|---|---|---|---|");
+    console.log(
+      "\n| case | app median / p95 (ms) | raw SQL median / p95 (ms) | app/raw | HTTP median / p95 (ms) | HTTP/raw |\n|---|---|---|---|---|---|",
+    );
     for (const r of results) {
       console.log(
         `| ${r.case} | ${r.app_median_ms} / ${r.app_p95_ms} | ${r.raw_median_ms} / ${r.raw_p95_ms} | ${r.app_vs_raw}× | ${r.http_median_ms ?? "—"} / ${r.http_p95_ms ?? "—"} | ${r.http_vs_raw ? `${r.http_vs_raw}×` : "—"} |`,
       );
     }
     mkdirSync("bench", { recursive: true });
-    writeFileSync("bench/jobs-results.json", JSON.stringify({ at: new Date().toISOString(), database: info.counts, runs: RUNS, results, memory }, null, 2));
+    writeFileSync(
+      "bench/jobs-results.json",
+      JSON.stringify({ at: new Date().toISOString(), database: info.counts, runs: RUNS, results, memory }, null, 2),
+    );
     log("written bench/jobs-results.json");
   } finally {
     await raw.end();
-    await pools().reader.end().catch(() => undefined);
-    if (pools().admin !== pools().reader) await pools().admin.end().catch(() => undefined);
+    await pools()
+      .reader.end()
+      .catch(() => undefined);
+    if (pools().admin !== pools().reader)
+      await pools()
+        .admin.end()
+        .catch(() => undefined);
     server?.kill("SIGTERM");
   }
 }

@@ -46,9 +46,15 @@ async function withClient<T>(db: string, fn: (c: Client) => Promise<T>, user = "
 
 async function prepareDatabase(): Promise<void> {
   execFileSync("bash", ["scripts/db.sh", "start"], { stdio: "inherit" });
-  const exists = await withClient("postgres", async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB])).rowCount === 1);
+  const exists = await withClient(
+    "postgres",
+    async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB])).rowCount === 1,
+  );
   if (exists && process.env.BENCH_REBUILD !== "1") {
-    const ready = await withClient(DB, async (c) => (await c.query(`SELECT to_regclass('geo.bench_points') IS NOT NULL AS ok`)).rows[0].ok as boolean);
+    const ready = await withClient(
+      DB,
+      async (c) => (await c.query(`SELECT to_regclass('geo.bench_points') IS NOT NULL AS ok`)).rows[0].ok as boolean,
+    );
     if (ready) return log(`reusing ${DB} (BENCH_REBUILD=1 to regenerate)`);
   }
   await withClient("postgres", async (c) => {
@@ -140,10 +146,14 @@ async function startServer(): Promise<ChildProcess> {
     execFileSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_DIST_DIR: DIST } });
   }
   // node + next's own bin (not npx), so `child` is the server itself and kill() stops it.
-  const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-    env: { ...process.env, NEXT_DIST_DIR: DIST, ORPHAN_CHECK_INTERVAL_HOURS: "0", DB_POOL_MAX: "10" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT), "-H", "127.0.0.1"],
+    {
+      env: { ...process.env, NEXT_DIST_DIR: DIST, ORPHAN_CHECK_INTERVAL_HOURS: "0", DB_POOL_MAX: "10" },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   for (let i = 0; i < 120; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${PORT}/api/health`);
@@ -162,14 +172,22 @@ async function main() {
   const { tileSqlFor } = await import("../lib/db/tiles");
   const { orphanReport } = await import("../lib/db/orphans");
   const { pools } = await import("../lib/db/pool");
-  const token = execFileSync("npx", ["tsx", "scripts/token.ts", "reader", "bench"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").pop()!;
+  const token = execFileSync("npx", ["tsx", "scripts/token.ts", "reader", "bench"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  })
+    .trim()
+    .split("\n")
+    .pop()!;
   const server = await startServer();
   const results: Record<string, unknown> = {};
   try {
     const direct = new Client({ connectionString: url(DB, "geoetl_reader") });
     await direct.connect();
     const fetchTile = async (table: string, z: number, x: number, y: number) => {
-      const r = await fetch(`http://127.0.0.1:${PORT}/api/tiles/${table}/${z}/${x}/${y}.mvt`, { headers: { Authorization: `Bearer ${token}` } });
+      const r = await fetch(`http://127.0.0.1:${PORT}/api/tiles/${table}/${z}/${x}/${y}.mvt`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
       const b = await r.arrayBuffer();
       if (r.status !== 200 && r.status !== 204) throw new Error(`tile ${table}/${z}/${x}/${y}: HTTP ${r.status}`);
       const total = /total;dur=([\d.]+)/.exec(r.headers.get("server-timing") ?? "")?.[1];
@@ -181,10 +199,14 @@ async function main() {
     const floor: number[] = [];
     for (let i = 0; i < 60; i++) {
       const t = performance.now();
-      await (await fetch(`http://127.0.0.1:${PORT}/api/me`, { headers: { Authorization: `Bearer ${token}` } })).arrayBuffer();
+      await (
+        await fetch(`http://127.0.0.1:${PORT}/api/me`, { headers: { Authorization: `Bearer ${token}` } })
+      ).arrayBuffer();
       if (i >= 10) floor.push(performance.now() - t);
     }
-    results.http_floor_api_me = Object.fromEntries(Object.entries(stats(floor)).map(([k, v]) => [`${k}_ms`, +v.toFixed(1)]));
+    results.http_floor_api_me = Object.fromEntries(
+      Object.entries(stats(floor)).map(([k, v]) => [`${k}_ms`, +v.toFixed(1)]),
+    );
     log("HTTP floor (/api/me):", JSON.stringify(results.http_floor_api_me));
     const table: Record<string, string | number>[] = [];
     for (const layer of ["bench_polygons", "bench_points"]) {
@@ -213,11 +235,19 @@ async function main() {
         const s = stats(sql);
         const sv = stats(server);
         table.push({
-          layer, z, tiles: tiles.length, avg_kb: +(bytes / tiles.length / 1024).toFixed(1),
-          http_median_ms: +h.median.toFixed(1), http_p95_ms: +h.p95.toFixed(1),
-          sql_median_ms: +s.median.toFixed(1), sql_p95_ms: +s.p95.toFixed(1),
-          ratio_median: +(h.median / s.median).toFixed(2), ratio_p95: +(h.p95 / s.p95).toFixed(2),
-          route_median_ms: +sv.median.toFixed(1), route_p95_ms: +sv.p95.toFixed(1), route_ratio_median: +(sv.median / s.median).toFixed(2),
+          layer,
+          z,
+          tiles: tiles.length,
+          avg_kb: +(bytes / tiles.length / 1024).toFixed(1),
+          http_median_ms: +h.median.toFixed(1),
+          http_p95_ms: +h.p95.toFixed(1),
+          sql_median_ms: +s.median.toFixed(1),
+          sql_p95_ms: +s.p95.toFixed(1),
+          ratio_median: +(h.median / s.median).toFixed(2),
+          ratio_p95: +(h.p95 / s.p95).toFixed(2),
+          route_median_ms: +sv.median.toFixed(1),
+          route_p95_ms: +sv.p95.toFixed(1),
+          route_ratio_median: +(sv.median / s.median).toFixed(2),
         });
         log(JSON.stringify(table[table.length - 1]));
       }
@@ -225,7 +255,9 @@ async function main() {
     results.latency = table;
 
     // Throughput: 8 concurrent HTTP clients over z8 + z12 tiles of both layers.
-    const work = ["bench_polygons", "bench_points"].flatMap((l) => [...tileList(8), ...tileList(12)].map((t) => [l, ...t] as const));
+    const work = ["bench_polygons", "bench_points"].flatMap((l) =>
+      [...tileList(8), ...tileList(12)].map((t) => [l, ...t] as const),
+    );
     let done = 0;
     const until = Date.now() + CONCURRENT_SECONDS * 1000;
     await Promise.all(
@@ -237,7 +269,12 @@ async function main() {
         }
       }),
     );
-    results.throughput = { clients: CONCURRENCY, seconds: CONCURRENT_SECONDS, tiles: done, tiles_per_s: +(done / CONCURRENT_SECONDS).toFixed(1) };
+    results.throughput = {
+      clients: CONCURRENCY,
+      seconds: CONCURRENT_SECONDS,
+      tiles: done,
+      tiles_per_s: +(done / CONCURRENT_SECONDS).toFixed(1),
+    };
     log(JSON.stringify(results.throughput));
 
     // z8 MVT bytes vs GeoJSON of the same features (same filter and cap).
@@ -260,9 +297,14 @@ async function main() {
       );
       const doc = Buffer.from(gj.rows[0].doc as string);
       sizes.push({
-        layer, tile: `${z}/${x}/${y}`, features: gj.rows[0].n,
-        mvt_bytes: mvt.length, geojson_bytes: doc.length, ratio: +(doc.length / Math.max(1, mvt.length)).toFixed(1),
-        mvt_gzip: gzipSync(mvt).length, geojson_gzip: gzipSync(doc).length,
+        layer,
+        tile: `${z}/${x}/${y}`,
+        features: gj.rows[0].n,
+        mvt_bytes: mvt.length,
+        geojson_bytes: doc.length,
+        ratio: +(doc.length / Math.max(1, mvt.length)).toFixed(1),
+        mvt_gzip: gzipSync(mvt).length,
+        geojson_gzip: gzipSync(doc).length,
       });
       log(JSON.stringify(sizes[sizes.length - 1]));
     }
@@ -277,7 +319,11 @@ async function main() {
       summary = (await orphanReport()).summary;
       times.push(performance.now() - t);
     }
-    results.orphan_report = { runs: times.length, ...Object.fromEntries(Object.entries(stats(times)).map(([k, v]) => [`${k}_ms`, +v.toFixed(1)])), summary };
+    results.orphan_report = {
+      runs: times.length,
+      ...Object.fromEntries(Object.entries(stats(times)).map(([k, v]) => [`${k}_ms`, +v.toFixed(1)])),
+      summary,
+    };
     log(JSON.stringify(results.orphan_report));
     const p = pools();
     await Promise.all([...new Set([p.admin, p.reader])].map((x) => x.end()));

@@ -56,8 +56,7 @@ const CONTINENT_CODES: Record<string, string> = {
     "012 024 072 108 120 140 148 178 180 204 226 231 232 262 266 270 288 324 384 404 426 430 434 450 454 466 478 504 508 516 562 566 624 646 686 694 706 710 716 728 729 732 748 768 788 800 818 834 854 894",
   Europe:
     "008 040 056 070 100 112 191 203 208 233 246 250 276 300 348 352 372 380 428 440 442 498 499 528 578 616 620 642 643 688 703 705 724 752 756 804 807 826",
-  Asia:
-    "004 031 050 051 064 096 104 116 144 156 158 196 268 275 356 360 364 368 376 392 398 400 408 410 414 417 418 422 458 496 512 524 586 608 626 634 682 704 760 762 764 784 792 795 860 887",
+  Asia: "004 031 050 051 064 096 104 116 144 156 158 196 268 275 356 360 364 368 376 392 398 400 408 410 414 417 418 422 458 496 512 524 586 608 626 634 682 704 760 762 764 784 792 795 860 887",
   "North America": "044 084 124 188 192 214 222 304 320 332 340 388 484 558 591 630 780 840",
   "South America": "032 068 076 152 170 218 238 328 600 604 740 858 862",
   Oceania: "036 090 242 540 548 554 598",
@@ -65,7 +64,9 @@ const CONTINENT_CODES: Record<string, string> = {
 };
 const CONTINENT_BY_NAME: Record<string, string> = { "N. Cyprus": "Asia", Somaliland: "Africa", Kosovo: "Europe" };
 const CONTINENT_BY_CODE = new Map<string, string>(
-  Object.entries(CONTINENT_CODES).flatMap(([continent, codes]) => codes.split(" ").map((code) => [code, continent] as const)),
+  Object.entries(CONTINENT_CODES).flatMap(([continent, codes]) =>
+    codes.split(" ").map((code) => [code, continent] as const),
+  ),
 );
 
 type CountryRow = { iso_n3: string | null; name: string; continent: string; geometry: unknown };
@@ -119,7 +120,9 @@ export async function seedDemo(
 ): Promise<{ jobs: number; tasks: number; geoTables: string[] }> {
   const now = opts.now ?? new Date();
   const countries = demoCountries();
-  const files = readdirSync(DEMO_SQL_DIR).filter((f) => f.endsWith(".sql")).sort();
+  const files = readdirSync(DEMO_SQL_DIR)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
 
   await client.query("BEGIN");
   try {
@@ -141,7 +144,9 @@ export async function seedDemo(
       try {
         const t0 = Date.now();
         const pgstac = PGSTAC_DEMO_FILES.has(file);
-        const saved = pgstac ? (await client.query<{ path: string }>("SELECT current_setting('search_path') AS path")).rows[0].path : null;
+        const saved = pgstac
+          ? (await client.query<{ path: string }>("SELECT current_setting('search_path') AS path")).rows[0].path
+          : null;
         if (pgstac) await withPgstacPath(client);
         await client.query(readFileSync(path.join(DEMO_SQL_DIR, file), "utf8"));
         if (saved !== null) await client.query("SELECT set_config('search_path', $1, true)", [saved]);
@@ -153,9 +158,17 @@ export async function seedDemo(
 
     // Planner statistics for everything just loaded.
     const analyzeTargets = [
-      "app.jobs", "app.tasks", "app.api_requests", "app.janitor_runs",
-      "geo.table_metadata", ...DEMO_GEO_TABLES.map((t) => `geo.${quoteIdent(t)}`),
-      "h3.grids", "h3.grid_metadata", "h3.reference_filters", "pgstac.collections", "pgstac.items",
+      "app.jobs",
+      "app.tasks",
+      "app.api_requests",
+      "app.janitor_runs",
+      "geo.table_metadata",
+      ...DEMO_GEO_TABLES.map((t) => `geo.${quoteIdent(t)}`),
+      "h3.grids",
+      "h3.grid_metadata",
+      "h3.reference_filters",
+      "pgstac.collections",
+      "pgstac.items",
     ];
     await client.query(`ANALYZE ${analyzeTargets.join(", ")}`);
 

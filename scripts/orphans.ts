@@ -11,7 +11,9 @@ let code = 2;
 try {
   const r = await runOrphanCheck({ force: true });
   if (!r.ran) {
-    console.error(JSON.stringify({ level: "warn", msg: "orphan check skipped: another instance is running it", reason: r.reason }));
+    console.error(
+      JSON.stringify({ level: "warn", msg: "orphan check skipped: another instance is running it", reason: r.reason }),
+    );
     code = 2;
   } else {
     logOrphanReport(r.report, r.durationMs);

@@ -11,7 +11,8 @@ export E2E_PORT="${E2E_PORT:-3100}"
 export CONSOLE_ORIGIN="http://127.0.0.1:$E2E_PORT"
 export ALLOW_DESTRUCTIVE_MAINTENANCE=true PGSTAC_SQL_FILE=sql/fixtures/pgstac_standin.sql
 
-echo "== lint + typecheck"
+echo "== format + lint + typecheck"
+npx prettier --check . --log-level warn
 npx eslint . --max-warnings=0
 npx tsc --noEmit
 

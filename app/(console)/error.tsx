@@ -9,7 +9,11 @@ export default function ConsoleError({ error, reset }: { error: Error & { digest
         The server could not read what this page shows (the database may be busy or unreachable). Try again; if it keeps
         failing, check the Health page.{error.digest ? ` Reference: ${error.digest}.` : ""}
       </p>
-      <button type="button" onClick={reset} className="mt-2 rounded border border-red-300 px-3 py-1 text-sm dark:border-red-800">
+      <button
+        type="button"
+        onClick={reset}
+        className="mt-2 rounded border border-red-300 px-3 py-1 text-sm dark:border-red-800"
+      >
         Try again
       </button>
     </Notice>

@@ -16,7 +16,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   return (
     <div className="flex min-h-screen">
       <aside className="w-52 shrink-0 border-r border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-        <Link href="/" className="mb-6 block text-base font-semibold">GeoETL Console</Link>
+        <Link href="/" className="mb-6 block text-base font-semibold">
+          GeoETL Console
+        </Link>
         <Nav />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
@@ -31,8 +33,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           ) : (
             <Notice title="Database unavailable" tone="error">
               <p data-testid="db-unavailable">
-                The console cannot reach its PostgreSQL database ({db.reason}). Check that the server is running and that
-                DATABASE_URL points at it, then reload this page.
+                The console cannot reach its PostgreSQL database ({db.reason}). Check that the server is running and
+                that DATABASE_URL points at it, then reload this page.
               </p>
             </Notice>
           )}

@@ -25,47 +25,88 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
   return (
     <>
       <PageHeader title="Overview">
-        <Link href={range === "7d" ? "/?range=7d" : "/"} className="text-sm text-sky-700 underline dark:text-sky-400">Refresh</Link>
+        <Link href={range === "7d" ? "/?range=7d" : "/"} className="text-sm text-sky-700 underline dark:text-sky-400">
+          Refresh
+        </Link>
       </PageHeader>
       {!hasApp ? (
         <div className="mb-6">
           <Notice title="The app schema is missing" tone="warning">
-            <p>There are no CoreMachine jobs or tasks to show: schema <code>app</code> does not exist in this database. Deploy the schema (Maintenance → redeploy) or point DATABASE_URL at the pipeline&apos;s database.</p>
+            <p>
+              There are no CoreMachine jobs or tasks to show: schema <code>app</code> does not exist in this database.
+              Deploy the schema (Maintenance → redeploy) or point DATABASE_URL at the pipeline&apos;s database.
+            </p>
           </Notice>
         </div>
       ) : null}
 
       <div className="mb-6 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
         <CountsCard title="Jobs" counts={counts.jobs} statuses={JOB_STATUSES} hrefFor={(s) => `/jobs?status=${s}`} />
-        <CountsCard title="Tasks" counts={counts.tasks} statuses={TASK_STATUSES} hrefFor={(s) => `/tasks?status=${s}`} />
+        <CountsCard
+          title="Tasks"
+          counts={counts.tasks}
+          statuses={TASK_STATUSES}
+          hrefFor={(s) => `/tasks?status=${s}`}
+        />
         <section className={card} aria-labelledby="stuck-h">
-          <h2 id="stuck-h" className="text-sm font-medium text-slate-600 dark:text-slate-400">Stuck tasks</h2>
-          <p className={`mt-1 text-3xl font-semibold tabular-nums ${counts.stuck_tasks ? "text-red-700 dark:text-red-300" : ""}`} data-testid="stuck-count">
+          <h2 id="stuck-h" className="text-sm font-medium text-slate-600 dark:text-slate-400">
+            Stuck tasks
+          </h2>
+          <p
+            className={`mt-1 text-3xl font-semibold tabular-nums ${counts.stuck_tasks ? "text-red-700 dark:text-red-300" : ""}`}
+            data-testid="stuck-count"
+          >
             {counts.stuck_tasks.toLocaleString("en-US")}
             {counts.stuck_tasks_capped ? "+" : ""}
           </p>
-          <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">processing with no heartbeat for over {counts.stuck_threshold_minutes} min</p>
-          {counts.stuck_tasks ? <Link href="/tasks?stuck=true" className="mt-2 inline-block text-sm text-sky-700 underline dark:text-sky-400">See stuck tasks</Link> : null}
+          <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+            processing with no heartbeat for over {counts.stuck_threshold_minutes} min
+          </p>
+          {counts.stuck_tasks ? (
+            <Link
+              href="/tasks?stuck=true"
+              className="mt-2 inline-block text-sm text-sky-700 underline dark:text-sky-400"
+            >
+              See stuck tasks
+            </Link>
+          ) : null}
         </section>
         <section className={card} aria-labelledby="db-h">
-          <h2 id="db-h" className="text-sm font-medium text-slate-600 dark:text-slate-400">Database</h2>
+          <h2 id="db-h" className="text-sm font-medium text-slate-600 dark:text-slate-400">
+            Database
+          </h2>
           <p className="mt-1 text-sm" data-testid="pgstac-version">
             pgSTAC:{" "}
             {counts.pgstac.present ? (
-              counts.pgstac.version ? <strong>{counts.pgstac.version}</strong> : <span className="text-amber-700 dark:text-amber-300">schema present, version unreadable ({counts.pgstac.problem})</span>
+              counts.pgstac.version ? (
+                <strong>{counts.pgstac.version}</strong>
+              ) : (
+                <span className="text-amber-700 dark:text-amber-300">
+                  schema present, version unreadable ({counts.pgstac.problem})
+                </span>
+              )
             ) : (
               <span className="text-amber-700 dark:text-amber-300">not installed (no pgstac schema)</span>
             )}
           </p>
           <ul className="mt-2 flex flex-wrap gap-1.5 text-xs" aria-label="Schemas" data-testid="schemas">
             {KNOWN_SCHEMAS.map((s) => (
-              <li key={s} className={`rounded px-1.5 py-0.5 ring-1 ring-inset ${counts.schemas.includes(s) ? "ring-emerald-300 dark:ring-emerald-800" : "text-slate-400 line-through ring-slate-200 dark:ring-slate-700"}`} title={counts.schemas.includes(s) ? "present" : "missing"}>
-                {s}{counts.schemas.includes(s) ? "" : " (missing)"}
+              <li
+                key={s}
+                className={`rounded px-1.5 py-0.5 ring-1 ring-inset ${counts.schemas.includes(s) ? "ring-emerald-300 dark:ring-emerald-800" : "text-slate-400 line-through ring-slate-200 dark:ring-slate-700"}`}
+                title={counts.schemas.includes(s) ? "present" : "missing"}
+              >
+                {s}
+                {counts.schemas.includes(s) ? "" : " (missing)"}
               </li>
             ))}
-            {counts.schemas.filter((s) => !(KNOWN_SCHEMAS as readonly string[]).includes(s)).map((s) => (
-              <li key={s} className="rounded px-1.5 py-0.5 ring-1 ring-inset ring-slate-200 dark:ring-slate-700">{s}</li>
-            ))}
+            {counts.schemas
+              .filter((s) => !(KNOWN_SCHEMAS as readonly string[]).includes(s))
+              .map((s) => (
+                <li key={s} className="rounded px-1.5 py-0.5 ring-1 ring-inset ring-slate-200 dark:ring-slate-700">
+                  {s}
+                </li>
+              ))}
           </ul>
         </section>
       </div>
@@ -73,10 +114,17 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
       {hasApp ? (
         <section className={`${card} mb-6`} aria-labelledby="chart-h">
           <div className="mb-2 flex items-center justify-between">
-            <h2 id="chart-h" className="font-medium">Jobs created per hour, by status</h2>
+            <h2 id="chart-h" className="font-medium">
+              Jobs created per hour, by status
+            </h2>
             <div className="flex gap-1 text-sm" role="group" aria-label="Chart range">
               {(["24h", "7d"] as const).map((r) => (
-                <Link key={r} href={r === "24h" ? "/" : "/?range=7d"} aria-current={range === r ? "true" : undefined} className={`rounded px-2 py-0.5 ${range === r ? "bg-sky-700 text-white" : "ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800"}`}>
+                <Link
+                  key={r}
+                  href={r === "24h" ? "/" : "/?range=7d"}
+                  aria-current={range === r ? "true" : undefined}
+                  className={`rounded px-2 py-0.5 ${range === r ? "bg-sky-700 text-white" : "ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800"}`}
+                >
                   {r === "24h" ? "24 h" : "7 d"}
                 </Link>
               ))}
@@ -89,8 +137,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
       {hasApp ? (
         <section className={card} aria-labelledby="fail-h">
           <div className="mb-2 flex items-center justify-between">
-            <h2 id="fail-h" className="font-medium">Latest failures</h2>
-            <Link href="/jobs?status=failed&sort=updated" className="text-sm text-sky-700 underline dark:text-sky-400">All failed jobs</Link>
+            <h2 id="fail-h" className="font-medium">
+              Latest failures
+            </h2>
+            <Link href="/jobs?status=failed&sort=updated" className="text-sm text-sky-700 underline dark:text-sky-400">
+              All failed jobs
+            </Link>
           </div>
           {failures.length === 0 ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">No failed jobs. </p>
@@ -99,10 +151,20 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
               {failures.map((f) => (
                 <li key={f.job_id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2 text-sm">
                   <StatusBadge status="failed" />
-                  <Link href={`/jobs/${encodeURIComponent(f.job_id)}`} className="font-mono text-sky-700 hover:underline dark:text-sky-400" title={f.job_id}>{shortId(f.job_id)}</Link>
+                  <Link
+                    href={`/jobs/${encodeURIComponent(f.job_id)}`}
+                    className="font-mono text-sky-700 hover:underline dark:text-sky-400"
+                    title={f.job_id}
+                  >
+                    {shortId(f.job_id)}
+                  </Link>
                   <span>{f.job_type}</span>
-                  <span className="text-slate-600 dark:text-slate-400"><RelativeTime iso={f.failed_at} /></span>
-                  <span className="w-full truncate text-red-700 dark:text-red-300" title={f.error ?? undefined}>{f.error ?? "no error message recorded"}</span>
+                  <span className="text-slate-600 dark:text-slate-400">
+                    <RelativeTime iso={f.failed_at} />
+                  </span>
+                  <span className="w-full truncate text-red-700 dark:text-red-300" title={f.error ?? undefined}>
+                    {f.error ?? "no error message recorded"}
+                  </span>
                 </li>
               ))}
             </ul>
@@ -113,16 +175,35 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
   );
 }
 
-function CountsCard<S extends string>({ title, counts, statuses, hrefFor }: { title: string; counts: StatusCounts<S>; statuses: readonly S[]; hrefFor: (s: S) => string }) {
+function CountsCard<S extends string>({
+  title,
+  counts,
+  statuses,
+  hrefFor,
+}: {
+  title: string;
+  counts: StatusCounts<S>;
+  statuses: readonly S[];
+  hrefFor: (s: S) => string;
+}) {
   return (
     <section className={card} aria-label={`${title} by status`}>
       <h2 className="text-sm font-medium text-slate-600 dark:text-slate-400">{title}</h2>
-      <p className="mt-1 text-3xl font-semibold tabular-nums" data-testid={`total-${title.toLowerCase()}`}>{formatCount(counts.total, counts.exact)}</p>
+      <p className="mt-1 text-3xl font-semibold tabular-nums" data-testid={`total-${title.toLowerCase()}`}>
+        {formatCount(counts.total, counts.exact)}
+      </p>
       <ul className="mt-2 space-y-1 text-sm">
         {statuses.map((s) => (
           <li key={s} className="flex items-center justify-between gap-2">
-            <Link href={hrefFor(s)} className="hover:underline"><StatusBadge status={s} /></Link>
-            <span className="tabular-nums" title={counts.exact_by_status[s] ? "exact" : "estimate from planner statistics"}>{formatCount(counts.by_status[s], counts.exact_by_status[s])}</span>
+            <Link href={hrefFor(s)} className="hover:underline">
+              <StatusBadge status={s} />
+            </Link>
+            <span
+              className="tabular-nums"
+              title={counts.exact_by_status[s] ? "exact" : "estimate from planner statistics"}
+            >
+              {formatCount(counts.by_status[s], counts.exact_by_status[s])}
+            </span>
           </li>
         ))}
       </ul>

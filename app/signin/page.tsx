@@ -12,7 +12,8 @@ const MESSAGES: Record<string, string> = {
   signed_out: "You are signed out.",
   expired: "The sign-in took too long or was started in another browser. Sign in again.",
   state: "The sign-in response did not match this browser's request, so it was refused. Sign in again.",
-  failed: "The sign-in could not be completed. Sign in again; if it keeps failing, ask an admin to check the server log.",
+  failed:
+    "The sign-in could not be completed. Sign in again; if it keeps failing, ask an admin to check the server log.",
   unreachable: "The sign-in service cannot be reached right now. Retry in a moment.",
   not_configured: "Sign-in is not configured on this server",
 };
@@ -27,7 +28,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="mx-auto mt-24 max-w-sm rounded-lg border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <h1 className="mb-4 text-xl font-semibold">GeoETL Admin Console</h1>
       {message ? (
-        <p role={problem === "signed_out" ? "status" : "alert"} className="mb-6 text-sm text-slate-700 dark:text-slate-300" data-testid="signin-message">
+        <p
+          role={problem === "signed_out" ? "status" : "alert"}
+          className="mb-6 text-sm text-slate-700 dark:text-slate-300"
+          data-testid="signin-message"
+        >
           {message}
         </p>
       ) : null}

@@ -81,7 +81,13 @@ export function AuditFilters({
         <span className="text-sm font-medium">Outcome</span>
         {outcomes.map((o) => (
           <label key={o} className="flex items-center gap-1.5 text-sm">
-            <input type="checkbox" name="outcome" value={o} checked={filters.outcome?.includes(o) ?? false} onChange={() => toggleOutcome(o)} />
+            <input
+              type="checkbox"
+              name="outcome"
+              value={o}
+              checked={filters.outcome?.includes(o) ?? false}
+              onChange={() => toggleOutcome(o)}
+            />
             {o}
           </label>
         ))}

@@ -36,7 +36,15 @@ interface Running {
 
 const initial: OperationActionState = { ok: false };
 
-export function OperationButton({ operation, params, label, compact = false, afterDone, onOpenChange, ariaLabel }: Props) {
+export function OperationButton({
+  operation,
+  params,
+  label,
+  compact = false,
+  afterDone,
+  onOpenChange,
+  ariaLabel,
+}: Props) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -139,9 +147,17 @@ export function OperationButton({ operation, params, label, compact = false, aft
           {plan ? <PlanView plan={plan} /> : null}
           {plan && needsDependents && !done ? (
             <label className="flex items-start gap-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/30">
-              <input type="checkbox" name="accept_dependents" value="yes" checked={acceptDependents} onChange={(e) => setAcceptDependents(e.target.checked)} aria-describedby={ids.deps} />
+              <input
+                type="checkbox"
+                name="accept_dependents"
+                value="yes"
+                checked={acceptDependents}
+                onChange={(e) => setAcceptDependents(e.target.checked)}
+                aria-describedby={ids.deps}
+              />
               <span id={ids.deps}>
-                Also drop the {plan.dependents.length} dependent object{plan.dependents.length > 1 ? "s" : ""} listed above ({plan.dependents.map((d) => d.name).join(", ")}).
+                Also drop the {plan.dependents.length} dependent object{plan.dependents.length > 1 ? "s" : ""} listed
+                above ({plan.dependents.map((d) => d.name).join(", ")}).
               </span>
             </label>
           ) : null}
@@ -158,7 +174,8 @@ export function OperationButton({ operation, params, label, compact = false, aft
           {plan && !done ? (
             <div className="flex flex-col gap-1">
               <label htmlFor={ids.confirm} className="text-sm">
-                Type <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">{plan.confirmText}</code> to confirm
+                Type <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">{plan.confirmText}</code>{" "}
+                to confirm
               </label>
               <input
                 id={ids.confirm}
@@ -181,7 +198,9 @@ export function OperationButton({ operation, params, label, compact = false, aft
           ) : null}
           {pending ? (
             <p role="status" className="text-sm" data-testid="operation-progress">
-              {progress ? `Step ${progress.step} of ${progress.steps_total}: ${progress.step_label ?? "working"}…` : "Working…"}
+              {progress
+                ? `Step ${progress.step} of ${progress.steps_total}: ${progress.step_label ?? "working"}…`
+                : "Working…"}
             </p>
           ) : null}
           {!state.ok && state.message && !fieldError ? (
@@ -190,7 +209,11 @@ export function OperationButton({ operation, params, label, compact = false, aft
             </p>
           ) : null}
           {done ? (
-            <div role="status" className="rounded border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950/30" data-testid="operation-result">
+            <div
+              role="status"
+              className="rounded border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950/30"
+              data-testid="operation-result"
+            >
               <p className="font-medium">Done. The server answered:</p>
               <pre className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap break-all font-mono text-xs" tabIndex={0}>
                 {JSON.stringify(state.result, null, 2)}
@@ -207,7 +230,11 @@ export function OperationButton({ operation, params, label, compact = false, aft
               {done ? "Close" : "Cancel"}
             </button>
             {!done ? (
-              <button type="submit" disabled={!canSubmit} className="rounded bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:opacity-40">
+              <button
+                type="submit"
+                disabled={!canSubmit}
+                className="rounded bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:opacity-40"
+              >
                 {pending ? "Working…" : plan ? `${plan.title}` : label}
               </button>
             ) : null}
@@ -241,7 +268,9 @@ function PlanView({ plan }: { plan: PublicPlan }) {
       </div>
       {plan.dependents.length ? (
         <div>
-          <p className="mb-1 font-medium text-amber-800 dark:text-amber-300">Other objects depend on it and would go too:</p>
+          <p className="mb-1 font-medium text-amber-800 dark:text-amber-300">
+            Other objects depend on it and would go too:
+          </p>
           <Items items={plan.dependents} testId="operation-dependents" />
         </div>
       ) : null}

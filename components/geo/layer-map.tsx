@@ -20,7 +20,8 @@ export interface LayerMapProps {
 }
 
 type Kind = "polygon" | "line" | "point" | "any";
-const kindOf = (t: string): Kind => (/POLYGON/i.test(t) ? "polygon" : /LINE/i.test(t) ? "line" : /POINT/i.test(t) ? "point" : "any");
+const kindOf = (t: string): Kind =>
+  /POLYGON/i.test(t) ? "polygon" : /LINE/i.test(t) ? "line" : /POINT/i.test(t) ? "point" : "any";
 
 const SOURCE = "layer";
 const FILL = "#0284c7";
@@ -30,12 +31,30 @@ function dataLayers(table: string, kind: Kind): StyleSpecification["layers"] {
   const layers: StyleSpecification["layers"] = [];
   if (kind === "polygon" || kind === "any") {
     layers.push(
-      { id: "fill", type: "fill", ...common, filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": FILL, "fill-opacity": 0.35 } },
-      { id: "outline", type: "line", ...common, filter: ["==", ["geometry-type"], "Polygon"], paint: { "line-color": "#075985", "line-width": 0.8 } },
+      {
+        id: "fill",
+        type: "fill",
+        ...common,
+        filter: ["==", ["geometry-type"], "Polygon"],
+        paint: { "fill-color": FILL, "fill-opacity": 0.35 },
+      },
+      {
+        id: "outline",
+        type: "line",
+        ...common,
+        filter: ["==", ["geometry-type"], "Polygon"],
+        paint: { "line-color": "#075985", "line-width": 0.8 },
+      },
     );
   }
   if (kind === "line" || kind === "any") {
-    layers.push({ id: "line", type: "line", ...common, filter: ["==", ["geometry-type"], "LineString"], paint: { "line-color": "#b45309", "line-width": 2 } });
+    layers.push({
+      id: "line",
+      type: "line",
+      ...common,
+      filter: ["==", ["geometry-type"], "LineString"],
+      paint: { "line-color": "#b45309", "line-width": 2 },
+    });
   }
   if (kind === "point" || kind === "any") {
     layers.push({
@@ -68,12 +87,23 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
         version: 8,
         sources: {},
         // Follows the page theme at load (slate-200 / slate-800).
-        layers: [{ id: "background", type: "background", paint: { "background-color": document.documentElement.classList.contains("dark") ? "#1e293b" : "#e2e8f0" } }],
+        layers: [
+          {
+            id: "background",
+            type: "background",
+            paint: { "background-color": document.documentElement.classList.contains("dark") ? "#1e293b" : "#e2e8f0" },
+          },
+        ],
       };
       const m = new maplibregl.Map({
         container: container.current,
         style: basemapStyleUrl ?? offline,
-        bounds: bbox ? [[bbox[0], bbox[1]], [bbox[2], bbox[3]]] : undefined,
+        bounds: bbox
+          ? [
+              [bbox[0], bbox[1]],
+              [bbox[2], bbox[3]],
+            ]
+          : undefined,
         fitBoundsOptions: { padding: 24, maxZoom: 14 },
         center: bbox ? undefined : [0, 0],
         zoom: bbox ? undefined : 1,
@@ -95,7 +125,10 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
           if (!hit) return;
           const tableEl = document.createElement("table");
           tableEl.className = "geoetl-popup";
-          const rows: [string, unknown][] = [...(hit.id !== undefined ? [["id", hit.id] as [string, unknown]] : []), ...Object.entries(hit.properties ?? {})];
+          const rows: [string, unknown][] = [
+            ...(hit.id !== undefined ? [["id", hit.id] as [string, unknown]] : []),
+            ...Object.entries(hit.properties ?? {}),
+          ];
           for (const [k, v] of rows) {
             const tr = tableEl.insertRow();
             const th = document.createElement("th");
@@ -132,14 +165,25 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
         data-status={status}
         className="h-[28rem] w-full overflow-hidden rounded-lg border border-slate-200 bg-slate-200 text-slate-900 dark:border-slate-800"
       />
-      <div className="pointer-events-none absolute left-2 top-2 rounded bg-white/90 px-2 py-1 text-xs shadow dark:bg-slate-900/90 dark:text-slate-100" data-testid="map-feature-count">
-        {featureCount === null ? "unknown number of" : featureCount.toLocaleString("en-US")} features · {geometryType.toLowerCase()}
+      <div
+        className="pointer-events-none absolute left-2 top-2 rounded bg-white/90 px-2 py-1 text-xs shadow dark:bg-slate-900/90 dark:text-slate-100"
+        data-testid="map-feature-count"
+      >
+        {featureCount === null ? "unknown number of" : featureCount.toLocaleString("en-US")} features ·{" "}
+        {geometryType.toLowerCase()}
         {tileCap && featureCount !== null && featureCount > tileCap ? (
-          <span data-testid="tile-cap-note"> · each tile shows at most {tileCap.toLocaleString("en-US")}: zoom in to see them all</span>
+          <span data-testid="tile-cap-note">
+            {" "}
+            · each tile shows at most {tileCap.toLocaleString("en-US")}: zoom in to see them all
+          </span>
         ) : null}
       </div>
       {status === "loading" ? <p className="mt-1 text-xs text-slate-600">Loading map…</p> : null}
-      {error ? <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-400">Map: {error}</p> : null}
+      {error ? (
+        <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-400">
+          Map: {error}
+        </p>
+      ) : null}
     </div>
   );
 }

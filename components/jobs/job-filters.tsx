@@ -26,7 +26,8 @@ export function JobFilters({ state, jobTypes }: { state: JobsUrlState; jobTypes:
   const [since, setSince] = useState(toLocalInput(state.since));
   const [until, setUntil] = useState(toLocalInput(state.until));
 
-  const go = (patch: Partial<JobsUrlState>) => router.push(`/jobs${pageQuery(state, { ...patch, cursor: undefined })}`, { scroll: false });
+  const go = (patch: Partial<JobsUrlState>) =>
+    router.push(`/jobs${pageQuery(state, { ...patch, cursor: undefined })}`, { scroll: false });
 
   function toggleStatus(s: string) {
     const cur = new Set(state.status ?? []);
@@ -54,7 +55,11 @@ export function JobFilters({ state, jobTypes }: { state: JobsUrlState; jobTypes:
   }
 
   return (
-    <form onSubmit={submit} className="mb-4 space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-label="Job filters">
+    <form
+      onSubmit={submit}
+      className="mb-4 space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+      aria-label="Job filters"
+    >
       <fieldset className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <legend className="sr-only">Status</legend>
         <span className="text-sm font-medium">Status</span>
@@ -68,14 +73,20 @@ export function JobFilters({ state, jobTypes }: { state: JobsUrlState; jobTypes:
       <div className="flex flex-wrap items-end gap-3">
         <label className="flex flex-col gap-1 text-sm">
           Job type
-          <select className={input} value={state.job_type ?? ""} onChange={(e) => go({ job_type: e.target.value || undefined })}>
+          <select
+            className={input}
+            value={state.job_type ?? ""}
+            onChange={(e) => go({ job_type: e.target.value || undefined })}
+          >
             <option value="">All types</option>
             {jobTypes.map((t) => (
               <option key={t} value={t}>
                 {t}
               </option>
             ))}
-            {state.job_type && !jobTypes.includes(state.job_type) ? <option value={state.job_type}>{state.job_type}</option> : null}
+            {state.job_type && !jobTypes.includes(state.job_type) ? (
+              <option value={state.job_type}>{state.job_type}</option>
+            ) : null}
           </select>
         </label>
         <label className="flex flex-col gap-1 text-sm">
@@ -116,13 +127,20 @@ export function JobFilters({ state, jobTypes }: { state: JobsUrlState; jobTypes:
             autoComplete="off"
           />
         </label>
-        <button type="submit" className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400">
+        <button
+          type="submit"
+          className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
+        >
           Apply
         </button>
         <div className="ml-auto flex items-end gap-3">
           <label className="flex flex-col gap-1 text-sm">
             Sort by
-            <select className={input} value={state.sort} onChange={(e) => go({ sort: e.target.value as "created" | "updated" })}>
+            <select
+              className={input}
+              value={state.sort}
+              onChange={(e) => go({ sort: e.target.value as "created" | "updated" })}
+            >
               <option value="created">Created (newest first)</option>
               <option value="updated">Updated (newest first)</option>
             </select>

@@ -51,7 +51,9 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
       const prev = qc.getQueryData<JobsData>(queryKey);
       const next = await fetchJobs(qs, signal);
       const before = new Map(prev?.jobs.map((j) => [j.job_id, j.status]) ?? []);
-      next.changed = next.jobs.filter((j) => before.has(j.job_id) && before.get(j.job_id) !== j.status).map((j) => j.job_id);
+      next.changed = next.jobs
+        .filter((j) => before.has(j.job_id) && before.get(j.job_id) !== j.status)
+        .map((j) => j.job_id);
       return next;
     },
     initialData: initial,
@@ -72,7 +74,9 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
 
   const filtered = !!(state.status || state.job_type || state.hours || state.since || state.until || state.q);
   const totalText =
-    data.total === null ? null : `${formatCount(data.total, data.total_exact ?? true)} ${data.total === 1 ? "job" : "jobs"}${filtered ? " match" : ""}`;
+    data.total === null
+      ? null
+      : `${formatCount(data.total, data.total_exact ?? true)} ${data.total === 1 ? "job" : "jobs"}${filtered ? " match" : ""}`;
 
   return (
     <div>
@@ -84,14 +88,27 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
           {q.isPlaceholderData ? " · loading…" : ""}
         </p>
         <div className="flex flex-wrap items-center gap-4">
-          <LiveRefreshSelect value={refreshSeconds} onChange={setRefreshSeconds} fetching={q.isFetching} updatedAt={q.dataUpdatedAt} />
+          <LiveRefreshSelect
+            value={refreshSeconds}
+            onChange={setRefreshSeconds}
+            fetching={q.isFetching}
+            updatedAt={q.dataUpdatedAt}
+          />
           <span className="text-sm">
             Export:{" "}
-            <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/jobs${exportQuery(state, "csv")}`} download>
+            <a
+              className="text-sky-700 underline dark:text-sky-400"
+              href={`/api/export/jobs${exportQuery(state, "csv")}`}
+              download
+            >
               CSV
             </a>{" "}
             ·{" "}
-            <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/jobs${exportQuery(state, "json")}`} download>
+            <a
+              className="text-sky-700 underline dark:text-sky-400"
+              href={`/api/export/jobs${exportQuery(state, "json")}`}
+              download
+            >
               JSON
             </a>{" "}
             <span className="text-xs text-slate-600 dark:text-slate-400">(this filter, first 50,000 rows)</span>
@@ -103,7 +120,11 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
         <div className="mb-3">
           <Notice title="Could not refresh the jobs" tone="error">
             <p>{(q.error as Error).message} The rows below are from the last successful load.</p>
-            <button type="button" onClick={() => q.refetch()} className="mt-2 rounded border border-red-300 px-3 py-1 text-sm dark:border-red-800">
+            <button
+              type="button"
+              onClick={() => q.refetch()}
+              className="mt-2 rounded border border-red-300 px-3 py-1 text-sm dark:border-red-800"
+            >
               Try again
             </button>
           </Notice>
@@ -114,7 +135,10 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
         <Notice title={state.cursor ? "No more jobs on this page" : "No jobs match these filters"}>
           <p>
             {state.cursor ? (
-              <Link className="text-sky-700 underline dark:text-sky-400" href={`/jobs${pageQuery(state, { cursor: undefined })}`}>
+              <Link
+                className="text-sky-700 underline dark:text-sky-400"
+                href={`/jobs${pageQuery(state, { cursor: undefined })}`}
+              >
                 Go to the first page
               </Link>
             ) : filtered ? (
@@ -134,14 +158,30 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
           <table className="w-full text-left text-sm" data-testid="jobs-table">
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-400">
               <tr>
-                <th scope="col" className="w-8 px-2 py-2"><span className="sr-only">Details</span></th>
-                <th scope="col" className="px-3 py-2">Job id</th>
-                <th scope="col" className="px-3 py-2">Type</th>
-                <th scope="col" className="px-3 py-2">Status</th>
-                <th scope="col" className="px-3 py-2">Stage</th>
-                <th scope="col" className="px-3 py-2">Created</th>
-                <th scope="col" className="px-3 py-2">Updated</th>
-                <th scope="col" className="px-3 py-2 text-right">Duration</th>
+                <th scope="col" className="w-8 px-2 py-2">
+                  <span className="sr-only">Details</span>
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Job id
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Type
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Status
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Stage
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Created
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Updated
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Duration
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -170,19 +210,38 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
                       </td>
                       <td className="px-3 py-1.5">
                         <div className="flex items-center gap-2">
-                          <Link href={`/jobs/${encodeURIComponent(j.job_id)}`} className="font-mono text-sky-700 hover:underline dark:text-sky-400" title={j.job_id}>
+                          <Link
+                            href={`/jobs/${encodeURIComponent(j.job_id)}`}
+                            className="font-mono text-sky-700 hover:underline dark:text-sky-400"
+                            title={j.job_id}
+                          >
                             {shortId(j.job_id)}
                           </Link>
                           <CopyButton value={j.job_id} label={`Copy job id ${j.job_id}`} />
                         </div>
                       </td>
                       <td className="px-3 py-1.5">{j.job_type}</td>
-                      <td className="px-3 py-1.5" data-testid="job-status"><StatusBadge status={j.status} /></td>
-                      <td className="px-3 py-1.5"><StageProgress stage={j.stage} total={j.total_stages} status={j.status} /></td>
-                      <td className="px-3 py-1.5"><RelativeTime iso={j.created_at} /></td>
-                      <td className="px-3 py-1.5"><RelativeTime iso={j.updated_at} /></td>
-                      <td className="px-3 py-1.5 text-right tabular-nums" title={j.duration_seconds === null ? "Still running" : undefined}>
-                        {j.duration_seconds === null ? <span className="text-slate-600 dark:text-slate-400">running</span> : formatDuration(j.duration_seconds)}
+                      <td className="px-3 py-1.5" data-testid="job-status">
+                        <StatusBadge status={j.status} />
+                      </td>
+                      <td className="px-3 py-1.5">
+                        <StageProgress stage={j.stage} total={j.total_stages} status={j.status} />
+                      </td>
+                      <td className="px-3 py-1.5">
+                        <RelativeTime iso={j.created_at} />
+                      </td>
+                      <td className="px-3 py-1.5">
+                        <RelativeTime iso={j.updated_at} />
+                      </td>
+                      <td
+                        className="px-3 py-1.5 text-right tabular-nums"
+                        title={j.duration_seconds === null ? "Still running" : undefined}
+                      >
+                        {j.duration_seconds === null ? (
+                          <span className="text-slate-600 dark:text-slate-400">running</span>
+                        ) : (
+                          formatDuration(j.duration_seconds)
+                        )}
                       </td>
                     </tr>
                     {isOpen ? (
@@ -190,12 +249,21 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
                         <td />
                         <td colSpan={7} className="px-3 py-2 text-sm">
                           <div className="flex flex-wrap gap-x-6 gap-y-1">
-                            <span>Full id: <code className="font-mono">{j.job_id}</code></span>
-                            <span>Created: <code>{j.created_at ?? "—"}</code></span>
-                            <span>Updated: <code>{j.updated_at ?? "—"}</code></span>
+                            <span>
+                              Full id: <code className="font-mono">{j.job_id}</code>
+                            </span>
+                            <span>
+                              Created: <code>{j.created_at ?? "—"}</code>
+                            </span>
+                            <span>
+                              Updated: <code>{j.updated_at ?? "—"}</code>
+                            </span>
                           </div>
                           {j.error ? <p className="mt-1 text-red-700 dark:text-red-300">Error: {j.error}</p> : null}
-                          <Link href={`/jobs/${encodeURIComponent(j.job_id)}`} className="mt-1 inline-block text-sky-700 underline dark:text-sky-400">
+                          <Link
+                            href={`/jobs/${encodeURIComponent(j.job_id)}`}
+                            className="mt-1 inline-block text-sky-700 underline dark:text-sky-400"
+                          >
                             Open job, stage timeline and tasks
                           </Link>
                         </td>

@@ -66,5 +66,9 @@ export function apiQuery(s: JobsUrlState): string {
 
 /** The current filter (no page position) for the export endpoints. */
 export function exportQuery(s: JobsUrlState, format: "csv" | "json"): string {
-  return toQueryString({ ...Object.fromEntries(new URLSearchParams(pageQuery(s, { cursor: undefined, limit: DEFAULT_PAGE_SIZE }))), sort: s.sort, format });
+  return toQueryString({
+    ...Object.fromEntries(new URLSearchParams(pageQuery(s, { cursor: undefined, limit: DEFAULT_PAGE_SIZE }))),
+    sort: s.sort,
+    format,
+  });
 }

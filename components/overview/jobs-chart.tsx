@@ -35,11 +35,25 @@ export function JobsChart({ buckets, range }: { buckets: HourBucket[]; range: "2
   const labelEvery = range === "24h" ? 3 : 24;
   return (
     <figure>
-      <svg viewBox={`0 0 ${W} ${H}`} className="h-56 w-full" role="img" aria-label={`Jobs created per hour over the last ${range === "24h" ? "24 hours" : "7 days"}: ${total} jobs, ${failed} failed`} data-testid="jobs-chart">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="h-56 w-full"
+        role="img"
+        aria-label={`Jobs created per hour over the last ${range === "24h" ? "24 hours" : "7 days"}: ${total} jobs, ${failed} failed`}
+        data-testid="jobs-chart"
+      >
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
-            <line x1={pad.l} x2={W - pad.r} y1={y(nice * f)} y2={y(nice * f)} className="stroke-slate-200 dark:stroke-slate-800" />
-            <text x={pad.l - 6} y={y(nice * f) + 4} textAnchor="end" className="fill-slate-500 text-[11px]">{Math.round(nice * f)}</text>
+            <line
+              x1={pad.l}
+              x2={W - pad.r}
+              y1={y(nice * f)}
+              y2={y(nice * f)}
+              className="stroke-slate-200 dark:stroke-slate-800"
+            />
+            <text x={pad.l - 6} y={y(nice * f) + 4} textAnchor="end" className="fill-slate-500 text-[11px]">
+              {Math.round(nice * f)}
+            </text>
           </g>
         ))}
         {buckets.map((b, i) => {
@@ -48,7 +62,11 @@ export function JobsChart({ buckets, range }: { buckets: HourBucket[]; range: "2
           const d = new Date(b.hour);
           return (
             <g key={b.hour}>
-              <title>{`${d.toISOString().slice(0, 13).replace("T", " ")}:00 UTC: ${b.total} jobs (${ORDER.filter((s) => b.counts[s]).map((s) => `${b.counts[s]} ${s.replace(/_/g, " ")}`).join(", ") || "none"})`}</title>
+              <title>{`${d.toISOString().slice(0, 13).replace("T", " ")}:00 UTC: ${b.total} jobs (${
+                ORDER.filter((s) => b.counts[s])
+                  .map((s) => `${b.counts[s]} ${s.replace(/_/g, " ")}`)
+                  .join(", ") || "none"
+              })`}</title>
               <rect x={x} y={pad.t} width={bw} height={H - pad.t - pad.b} className="fill-transparent" />
               {ORDER.map((s) => {
                 const v = b.counts[s];
@@ -56,7 +74,16 @@ export function JobsChart({ buckets, range }: { buckets: HourBucket[]; range: "2
                 const y1 = y(acc + v);
                 const h = y(acc) - y1;
                 acc += v;
-                return <rect key={s} x={x + bw * 0.1} width={Math.max(1, bw * 0.8)} y={y1} height={Math.max(0.5, h)} className={FILL[s]} />;
+                return (
+                  <rect
+                    key={s}
+                    x={x + bw * 0.1}
+                    width={Math.max(1, bw * 0.8)}
+                    y={y1}
+                    height={Math.max(0.5, h)}
+                    className={FILL[s]}
+                  />
+                );
               })}
               {i % labelEvery === 0 ? (
                 <text x={x + bw / 2} y={H - 6} textAnchor="middle" className="fill-slate-500 text-[11px]">
@@ -70,7 +97,8 @@ export function JobsChart({ buckets, range }: { buckets: HourBucket[]; range: "2
       <figcaption className="mt-2 flex flex-wrap gap-4 text-xs text-slate-600 dark:text-slate-400">
         {ORDER.map((s) => (
           <span key={s} className="flex items-center gap-1.5">
-            <span className={`inline-block h-2.5 w-2.5 rounded-sm ${SWATCH[s]}`} aria-hidden="true" /> {s.replace(/_/g, " ")}
+            <span className={`inline-block h-2.5 w-2.5 rounded-sm ${SWATCH[s]}`} aria-hidden="true" />{" "}
+            {s.replace(/_/g, " ")}
           </span>
         ))}
         <span className="ml-auto">Hours in UTC · {total.toLocaleString("en-US")} jobs in range</span>

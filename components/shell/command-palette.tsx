@@ -39,7 +39,11 @@ export function CommandPalette() {
 
   const wanted = text.trim();
   const q = useDebounced(wanted, DEBOUNCE_MS);
-  const search = useQuery({ ...searchQueryOptions(q), enabled: open && q.length > 0, placeholderData: keepPreviousData });
+  const search = useQuery({
+    ...searchQueryOptions(q),
+    enabled: open && q.length > 0,
+    placeholderData: keepPreviousData,
+  });
   // What the list shows: the answer for the text as typed (or, while the next one loads, the previous answer).
   const results: SearchResult[] = wanted && search.data ? search.data : [];
   const fresh = !!wanted && q === wanted && search.isSuccess && !search.isPlaceholderData;
@@ -208,7 +212,10 @@ export function CommandPalette() {
           <div id={ids.list} role="listbox" aria-label="Search results" className="py-1" data-testid="palette-results">
             {groups.map((g) => (
               <div key={g.kind} role="group" aria-labelledby={`${base}-group-${g.kind}`}>
-                <div id={`${base}-group-${g.kind}`} className="px-4 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
+                <div
+                  id={`${base}-group-${g.kind}`}
+                  className="px-4 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400"
+                >
                   {KIND_LABELS[g.kind]}
                 </div>
                 {g.items.map(({ r, i }) => (
@@ -224,9 +231,17 @@ export function CommandPalette() {
                     onClick={() => go(r)}
                     className={`mx-2 cursor-pointer rounded px-2 py-1.5 text-sm ${i === activeIndex ? "bg-sky-100 text-sky-900 dark:bg-sky-900/60 dark:text-sky-50" : "text-slate-800 dark:text-slate-200"}`}
                   >
-                    <span className={`block truncate ${r.kind === "job" || r.kind === "task" || r.kind === "stac_item" ? "font-mono text-xs" : "font-medium"}`}>{r.title}</span>
+                    <span
+                      className={`block truncate ${r.kind === "job" || r.kind === "task" || r.kind === "stac_item" ? "font-mono text-xs" : "font-medium"}`}
+                    >
+                      {r.title}
+                    </span>
                     {r.subtitle ? (
-                      <span className={`block truncate text-xs ${i === activeIndex ? "text-sky-900 dark:text-sky-100" : "text-slate-600 dark:text-slate-400"}`}>{r.subtitle}</span>
+                      <span
+                        className={`block truncate text-xs ${i === activeIndex ? "text-sky-900 dark:text-sky-100" : "text-slate-600 dark:text-slate-400"}`}
+                      >
+                        {r.subtitle}
+                      </span>
                     ) : null}
                   </div>
                 ))}
@@ -235,7 +250,11 @@ export function CommandPalette() {
           </div>
         ) : null}
 
-        <p role="status" className={`px-4 py-2 text-sm text-slate-600 dark:text-slate-400 ${expanded && fresh ? "sr-only" : ""}`} data-testid="palette-status">
+        <p
+          role="status"
+          className={`px-4 py-2 text-sm text-slate-600 dark:text-slate-400 ${expanded && fresh ? "sr-only" : ""}`}
+          data-testid="palette-status"
+        >
           {status}
         </p>
         {error ? (

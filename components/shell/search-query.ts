@@ -15,8 +15,14 @@ export const KIND_LABELS: Record<SearchKind, string> = {
 
 /** GET /api/search?q=: the results, or an Error carrying the API's message. */
 export async function fetchSearch(q: string, signal?: AbortSignal): Promise<SearchResult[]> {
-  const res = await fetch(`/api/search?q=${encodeURIComponent(q)}`, { headers: { accept: "application/json" }, signal });
-  const body = (await res.json().catch(() => null)) as { results?: SearchResult[]; error?: { message?: string } } | null;
+  const res = await fetch(`/api/search?q=${encodeURIComponent(q)}`, {
+    headers: { accept: "application/json" },
+    signal,
+  });
+  const body = (await res.json().catch(() => null)) as {
+    results?: SearchResult[];
+    error?: { message?: string };
+  } | null;
   if (res.status === 401) throw new Error("Your session has ended: reload the page to sign in again.");
   if (!res.ok || !body?.results) throw new Error(body?.error?.message ?? `Search failed (HTTP ${res.status}).`);
   return body.results;

@@ -12,7 +12,12 @@ export function ThemeToggle() {
   return (
     // The visible words are the button's name (axe label-content-name-mismatch): it says which
     // theme a press switches to.
-    <button type="button" onClick={toggle} className="rounded px-2 py-1 text-sm hover:bg-slate-200 dark:hover:bg-slate-800" data-testid="theme-toggle">
+    <button
+      type="button"
+      onClick={toggle}
+      className="rounded px-2 py-1 text-sm hover:bg-slate-200 dark:hover:bg-slate-800"
+      data-testid="theme-toggle"
+    >
       <span className="dark:hidden">
         <span aria-hidden="true">☾ </span>Dark theme
       </span>

@@ -33,7 +33,14 @@ export function formatRelative(iso: string | null | undefined, now: number = Dat
   if (!iso) return "—";
   const diff = (now - new Date(iso).getTime()) / 1000;
   const abs = Math.abs(diff);
-  const unit = abs < 45 ? `${Math.round(abs)} s` : abs < 3600 ? `${Math.round(abs / 60)} min` : abs < 86400 * 2 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} d`;
+  const unit =
+    abs < 45
+      ? `${Math.round(abs)} s`
+      : abs < 3600
+        ? `${Math.round(abs / 60)} min`
+        : abs < 86400 * 2
+          ? `${Math.round(abs / 3600)} h`
+          : `${Math.round(abs / 86400)} d`;
   if (abs < 5) return "just now";
   return diff >= 0 ? `${unit} ago` : `in ${unit}`;
 }
@@ -41,13 +48,19 @@ export function formatRelative(iso: string | null | undefined, now: number = Dat
 /** Exact time for tooltips: "2026-01-31 12:00:05 UTC". */
 export function formatExact(iso: string | null | undefined): string {
   if (!iso) return "";
-  return new Date(iso).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return new Date(iso)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
 }
 
 /** An ISO timestamp to the minute, as tables show it: "2026-01-31 12:00 UTC"; none → "—". */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "—";
-  return iso.replace("T", " ").replace(/\.\d+Z$/, "Z").replace(/:\d\dZ$/, " UTC");
+  return iso
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/:\d\dZ$/, " UTC");
 }
 
 /** The first `len` characters of a long id and "…" (kept whole when only one character longer); none → "—". */

@@ -29,8 +29,15 @@ function subscribe(cb: () => void) {
   };
 }
 
-export function useRefreshSetting(key: string, fallback: (typeof REFRESH_CHOICES)[number] = 0): [number, (s: number) => void] {
-  const seconds = useSyncExternalStore(subscribe, () => read(key, fallback), () => fallback);
+export function useRefreshSetting(
+  key: string,
+  fallback: (typeof REFRESH_CHOICES)[number] = 0,
+): [number, (s: number) => void] {
+  const seconds = useSyncExternalStore(
+    subscribe,
+    () => read(key, fallback),
+    () => fallback,
+  );
   const set = (s: number) => {
     try {
       window.localStorage.setItem(key, String(s));
@@ -56,7 +63,11 @@ export function LiveRefreshSelect({
   updatedAt: number;
 }) {
   // The time is rendered in the browser only (server and browser clocks/time zones differ).
-  const isClient = useSyncExternalStore(noopSubscribe, () => true, () => false);
+  const isClient = useSyncExternalStore(
+    noopSubscribe,
+    () => true,
+    () => false,
+  );
   return (
     <div className="flex items-center gap-2 text-sm">
       <label htmlFor="live-refresh" className="text-slate-600 dark:text-slate-400">
@@ -75,7 +86,13 @@ export function LiveRefreshSelect({
         ))}
       </select>
       <span className="w-24 text-xs text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="refresh-state">
-        {!isClient ? "" : fetching ? "Refreshing…" : updatedAt ? `Updated ${new Date(updatedAt).toLocaleTimeString("en-GB")}` : ""}
+        {!isClient
+          ? ""
+          : fetching
+            ? "Refreshing…"
+            : updatedAt
+              ? `Updated ${new Date(updatedAt).toLocaleTimeString("en-GB")}`
+              : ""}
       </span>
     </div>
   );

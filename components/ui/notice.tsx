@@ -1,7 +1,15 @@
 import type { ReactNode } from "react";
 
 /** A plain panel for empty, error and "not built yet" states. */
-export function Notice({ title, children, tone = "info" }: { title: string; children?: ReactNode; tone?: "info" | "error" | "warning" }) {
+export function Notice({
+  title,
+  children,
+  tone = "info",
+}: {
+  title: string;
+  children?: ReactNode;
+  tone?: "info" | "error" | "warning";
+}) {
   const tones = {
     info: "border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900",
     warning: "border-amber-300 bg-amber-50 dark:border-amber-700 dark:bg-amber-950/40",

@@ -19,15 +19,37 @@ export function Pager({
   prevLabel?: string;
   nextLabel?: string;
 }) {
-  const cls = "rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-slate-700 dark:hover:bg-slate-800";
-  const off = "rounded border border-slate-200 px-3 py-1 text-sm text-slate-400 dark:border-slate-800 dark:text-slate-600";
+  const cls =
+    "rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-slate-700 dark:hover:bg-slate-800";
+  const off =
+    "rounded border border-slate-200 px-3 py-1 text-sm text-slate-400 dark:border-slate-800 dark:text-slate-600";
   return (
     <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-3">
       <div className="text-sm text-slate-600 dark:text-slate-400">{summary}</div>
       <div className="flex gap-2">
-        {firstHref ? <Link className={cls} href={firstHref} scroll={false}>First page</Link> : null}
-        {prevHref ? <Link className={cls} href={prevHref} scroll={false} rel="prev">{prevLabel}</Link> : <span className={off} aria-disabled="true">{prevLabel}</span>}
-        {nextHref ? <Link className={cls} href={nextHref} scroll={false} rel="next">{nextLabel}</Link> : <span className={off} aria-disabled="true">{nextLabel}</span>}
+        {firstHref ? (
+          <Link className={cls} href={firstHref} scroll={false}>
+            First page
+          </Link>
+        ) : null}
+        {prevHref ? (
+          <Link className={cls} href={prevHref} scroll={false} rel="prev">
+            {prevLabel}
+          </Link>
+        ) : (
+          <span className={off} aria-disabled="true">
+            {prevLabel}
+          </span>
+        )}
+        {nextHref ? (
+          <Link className={cls} href={nextHref} scroll={false} rel="next">
+            {nextLabel}
+          </Link>
+        ) : (
+          <span className={off} aria-disabled="true">
+            {nextLabel}
+          </span>
+        )}
       </div>
     </nav>
   );

@@ -39,8 +39,28 @@ export class AppError extends Error {
 }
 
 // libpq/pg error codes and Node socket errors that mean "the database is not reachable".
-const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "53300", "3D000", "28000", "28P01"]);
-const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "EHOSTUNREACH", "EAI_AGAIN"]);
+const UNAVAILABLE_SQLSTATES = new Set([
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "53300",
+  "3D000",
+  "28000",
+  "28P01",
+]);
+const UNAVAILABLE_ERRNO = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "EAI_AGAIN",
+]);
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!err || typeof err !== "object") return false;
@@ -54,15 +74,24 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (isDatabaseUnavailable(err)) {
-    return new AppError("database_unavailable", "The database is unavailable. Check that it is running and reachable, then retry.");
+    return new AppError(
+      "database_unavailable",
+      "The database is unavailable. Check that it is running and reachable, then retry.",
+    );
   }
   if (err && typeof err === "object" && (err as { code?: string }).code === "57014") {
     // 57014 is every cancellation: only a statement_timeout means "too slow, narrow the filter".
     // An admin cancelling the backend (pg_cancel_backend, the health page) is something else.
     if (/statement timeout/i.test((err as { message?: string }).message ?? "")) {
-      return new AppError("database_unavailable", "The query took too long and was cancelled (statement_timeout). Narrow the filter and retry.");
+      return new AppError(
+        "database_unavailable",
+        "The query took too long and was cancelled (statement_timeout). Narrow the filter and retry.",
+      );
     }
-    return new AppError("database_unavailable", "The query was cancelled on the database server (for example by an administrator). Retry.");
+    return new AppError(
+      "database_unavailable",
+      "The query was cancelled on the database server (for example by an administrator). Retry.",
+    );
   }
   return new AppError("internal", "Something went wrong on the server. The error was logged.");
 }

@@ -26,7 +26,8 @@ export const boolParam = z
 
 // Strict ISO-8601 in UTC or with an offset: Date.parse alone accepts "1" (year 2001) and
 // normalises "2026-02-30", which PostgreSQL then rejects.
-const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** A real calendar timestamp in ISO-8601 form, as PostgreSQL will accept it. */
 export function isIsoTimestamp(v: string): boolean {
@@ -35,7 +36,10 @@ export function isIsoTimestamp(v: string): boolean {
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const d = new Date(Date.UTC(year, month - 1, day));
   const validDate = d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
-  const validTime = (m[4] === undefined || Number(m[4]) < 24) && (m[5] === undefined || Number(m[5]) < 60) && (m[6] === undefined || Number(m[6]) < 60);
+  const validTime =
+    (m[4] === undefined || Number(m[4]) < 24) &&
+    (m[5] === undefined || Number(m[5]) < 60) &&
+    (m[6] === undefined || Number(m[6]) < 60);
   return validDate && validTime && validOffset(m[7]) && !Number.isNaN(Date.parse(toUtcIso(v)));
 }
 

@@ -37,7 +37,10 @@ export function badRequestFrom(error: ZodError): AppError {
 }
 
 /** Parses URL search params with a zod schema; 400 on failure. */
-export function parseSearchParams<T>(req: Request, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }): T {
+export function parseSearchParams<T>(
+  req: Request,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } },
+): T {
   const params = Object.fromEntries(new URL(req.url).searchParams);
   const r = schema.safeParse(params);
   if (!r.success) throw badRequestFrom(r.error);

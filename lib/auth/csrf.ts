@@ -20,8 +20,12 @@ export function isSameOriginRequest(req: Request, origin: string): boolean {
 export function assertSameOrigin(req: Request, origin: string): void {
   if (SAFE_METHODS.has(req.method.toUpperCase()) || req.headers.has("authorization")) return;
   if (!isSameOriginRequest(req, origin)) {
-    throw new AppError("forbidden", "Cross-site request refused: send it from the console's own pages, or with an Authorization: Bearer token.", {
-      reason: "cross_site",
-    });
+    throw new AppError(
+      "forbidden",
+      "Cross-site request refused: send it from the console's own pages, or with an Authorization: Bearer token.",
+      {
+        reason: "cross_site",
+      },
+    );
   }
 }

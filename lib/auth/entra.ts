@@ -50,7 +50,9 @@ export async function startSignIn(auth: AuthConfig, origin: string) {
   const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
   const state = random();
   const nonce = random();
-  const url = await (await client(auth)).getAuthCodeUrl({
+  const url = await (
+    await client(auth)
+  ).getAuthCodeUrl({
     scopes: SCOPES,
     redirectUri: redirectUri(origin),
     codeChallenge: challenge,
@@ -64,9 +66,22 @@ export async function startSignIn(auth: AuthConfig, origin: string) {
 }
 
 /** Redeems the code (with the PKCE verifier) for the raw ID token; jose verifies it next. */
-export async function redeemCode(auth: AuthConfig, origin: string, code: string, flow: { verifier: string; nonce: string }): Promise<string> {
+export async function redeemCode(
+  auth: AuthConfig,
+  origin: string,
+  code: string,
+  flow: { verifier: string; nonce: string },
+): Promise<string> {
   try {
-    const result = await (await client(auth)).acquireTokenByCode({ code, redirectUri: redirectUri(origin), scopes: SCOPES, codeVerifier: flow.verifier, nonce: flow.nonce });
+    const result = await (
+      await client(auth)
+    ).acquireTokenByCode({
+      code,
+      redirectUri: redirectUri(origin),
+      scopes: SCOPES,
+      codeVerifier: flow.verifier,
+      nonce: flow.nonce,
+    });
     if (!result?.idToken) throw new Error("no ID token in the token response");
     return result.idToken;
   } catch (err) {

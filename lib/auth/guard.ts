@@ -42,7 +42,8 @@ async function userFromBearer(header: string): Promise<User | null> {
   const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
   return {
     id: String(claims.oid),
-    name: str(claims.name) ?? str(claims.preferred_username) ?? str(claims.azp) ?? str(claims.appid) ?? String(claims.oid),
+    name:
+      str(claims.name) ?? str(claims.preferred_username) ?? str(claims.azp) ?? str(claims.appid) ?? String(claims.oid),
     username: str(claims.preferred_username),
     tenantId: String(claims.tid),
     role: roleFromClaims(claims.roles, auth.roles),
@@ -52,7 +53,8 @@ async function userFromBearer(header: string): Promise<User | null> {
 
 export async function requireUser(): Promise<User> {
   const user = await getCurrentUser();
-  if (!user) throw new AppError("unauthorized", "Sign in first (session cookie or Authorization: Bearer <Entra access token>).");
+  if (!user)
+    throw new AppError("unauthorized", "Sign in first (session cookie or Authorization: Bearer <Entra access token>).");
   return user;
 }
 

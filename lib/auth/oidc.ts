@@ -40,13 +40,25 @@ async function load(authority: string): Promise<Cache> {
     log.error("OpenID discovery failed", { authority, error: String((err as Error)?.cause ?? err) });
     throw new AppError("service_unavailable", "The sign-in service cannot be reached. Retry in a moment.");
   }
-  if (!res.ok) throw new AppError("service_unavailable", `The sign-in service answered ${res.status} to discovery. Retry in a moment.`);
+  if (!res.ok)
+    throw new AppError(
+      "service_unavailable",
+      `The sign-in service answered ${res.status} to discovery. Retry in a moment.`,
+    );
   const metadata = (await res.json()) as OidcMetadata;
   // The issuer in the metadata must be the authority we were configured with (OpenID Discovery §4.3).
   if (metadata.issuer?.replace(/\/+$/, "") !== authority) {
-    throw new AppError("service_unavailable", "The sign-in service's metadata names another issuer; check ENTRA_AUTHORITY.");
+    throw new AppError(
+      "service_unavailable",
+      "The sign-in service's metadata names another issuer; check ENTRA_AUTHORITY.",
+    );
   }
-  return { authority, at: Date.now(), metadata, jwks: createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: 5000 }) };
+  return {
+    authority,
+    at: Date.now(),
+    metadata,
+    jwks: createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: 5000 }),
+  };
 }
 
 async function cache(auth: AuthConfig): Promise<Cache> {

@@ -37,4 +37,3 @@ export function sessionExpiry(
   if (!Number.isFinite(user.seen) || now - user.seen >= limits.idleSeconds) return "idle";
   return null;
 }
-

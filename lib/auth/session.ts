@@ -33,9 +33,11 @@ export interface SignInFlow {
   next: string;
 }
 export const FLOW_TTL_SECONDS = 600;
-export const flowCookieName = (origin: string) => (origin.startsWith("https://") ? "__Host-geoetl_signin" : "geoetl_signin");
+export const flowCookieName = (origin: string) =>
+  origin.startsWith("https://") ? "__Host-geoetl_signin" : "geoetl_signin";
 
-export const sealFlow = (flow: SignInFlow, secret: string) => sealData(flow, { password: secret, ttl: FLOW_TTL_SECONDS });
+export const sealFlow = (flow: SignInFlow, secret: string) =>
+  sealData(flow, { password: secret, ttl: FLOW_TTL_SECONDS });
 export async function unsealFlow(sealed: string | undefined, secret: string): Promise<SignInFlow | null> {
   if (!sealed) return null;
   try {

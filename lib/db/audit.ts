@@ -74,7 +74,8 @@ const INSERT = `INSERT INTO console.audit_log
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb, $14, $15, $16)
   RETURNING id::text`;
 
-const jsonText = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "string" ? auditText(x, 2000) : typeof x === "bigint" ? x.toString() : x));
+const jsonText = (v: unknown) =>
+  JSON.stringify(v, (_k, x) => (typeof x === "string" ? auditText(x, 2000) : typeof x === "bigint" ? x.toString() : x));
 const optText = (v: string | null | undefined, max: number) => (v == null ? null : auditText(v, max));
 
 /**
@@ -211,13 +212,17 @@ export async function listAudit(f: AuditFilter = {}): Promise<AuditPage> {
   }
   const rows = await readQuery<AuditRow & { at: Date | string; sort_id?: string }>(sql, p.values);
   const more = rows.length > limit;
-  const page = (more ? rows.slice(0, limit) : rows).map(({ sort_id: _sortId, ...r }) => ({ ...r, at: new Date(r.at).toISOString() }));
+  const page = (more ? rows.slice(0, limit) : rows).map(({ sort_id: _sortId, ...r }) => ({
+    ...r,
+    at: new Date(r.at).toISOString(),
+  }));
   return { rows: page, nextBefore: more ? page[page.length - 1].id : null };
 }
 
 // ---------------------------------------------------------------- request parameters
 
-const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v === null ? undefined : v);
+const emptyToUndefined = (v: unknown) =>
+  typeof v === "string" && v.trim() === "" ? undefined : v === null ? undefined : v;
 
 // ISO-8601 with an explicit offset (Z or ±hh:mm): a bare local time would mean the server's zone.
 const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
@@ -226,7 +231,9 @@ const isoWithOffset = z.preprocess(
   z
     .string()
     .trim()
-    .refine((s) => isIsoTimestamp(s) && HAS_OFFSET.test(s), { message: "expected an ISO date-time with an offset, like 2026-01-31T12:00:00Z" })
+    .refine((s) => isIsoTimestamp(s) && HAS_OFFSET.test(s), {
+      message: "expected an ISO date-time with an offset, like 2026-01-31T12:00:00Z",
+    })
     .transform((s) => new Date(s.replace(" ", "T")))
     .optional(),
 );
@@ -244,10 +251,20 @@ const AUDIT_PARAM_FIELDS = {
     z
       .string()
       .transform((s, ctx) => {
-        const list = [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))];
+        const list = [
+          ...new Set(
+            s
+              .split(",")
+              .map((x) => x.trim())
+              .filter(Boolean),
+          ),
+        ];
         const unknown = list.filter((x) => !(AUDIT_OUTCOMES as readonly string[]).includes(x));
         if (unknown.length || list.length === 0) {
-          ctx.addIssue({ code: "custom", message: `unknown outcome "${unknown[0] ?? s}": expected one or more of ${AUDIT_OUTCOMES.join(", ")} (comma-separated)` });
+          ctx.addIssue({
+            code: "custom",
+            message: `unknown outcome "${unknown[0] ?? s}": expected one or more of ${AUDIT_OUTCOMES.join(", ")} (comma-separated)`,
+          });
           return z.NEVER;
         }
         return AUDIT_OUTCOMES.filter((o) => list.includes(o));
@@ -264,7 +281,9 @@ const AUDIT_PARAM_FIELDS = {
     emptyToUndefined,
     z
       .string()
-      .refine((s) => /^\d{1,19}$/.test(s) && isInt64(s) && BigInt(s) > BigInt(0), { message: "expected the id of an audit entry (a positive whole number)" })
+      .refine((s) => /^\d{1,19}$/.test(s) && isInt64(s) && BigInt(s) > BigInt(0), {
+        message: "expected the id of an audit entry (a positive whole number)",
+      })
       .optional(),
   ),
   limit: z.preprocess(
@@ -273,16 +292,19 @@ const AUDIT_PARAM_FIELDS = {
       .string()
       .regex(/^\d{1,4}$/, { message: `expected a whole number between 1 and ${AUDIT_MAX_LIMIT}` })
       .transform(Number)
-      .refine((n) => n >= 1 && n <= AUDIT_MAX_LIMIT, { message: `expected a whole number between 1 and ${AUDIT_MAX_LIMIT}` })
+      .refine((n) => n >= 1 && n <= AUDIT_MAX_LIMIT, {
+        message: `expected a whole number between 1 and ${AUDIT_MAX_LIMIT}`,
+      })
       .optional()
       .default(AUDIT_DEFAULT_LIMIT),
   ),
 };
 
 /** GET /api/audit and /api/export/audit: a bad parameter is a 400 naming it. */
-export const auditListSchema = z
-  .object(AUDIT_PARAM_FIELDS)
-  .refine((v) => !(v.since && v.until) || v.since < v.until, { message: "since must be before until", path: ["since"] });
+export const auditListSchema = z.object(AUDIT_PARAM_FIELDS).refine((v) => !(v.since && v.until) || v.since < v.until, {
+  message: "since must be before until",
+  path: ["since"],
+});
 export type AuditListParams = z.infer<typeof auditListSchema>;
 
 /** The audit page: a malformed link parameter is ignored (that filter is off), never an error. */

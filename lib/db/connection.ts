@@ -9,7 +9,8 @@ export const AZURE_PG_SCOPE = "https://ossrdbms-aad.database.windows.net/.defaul
 export type CredentialFactory = (clientId?: string) => TokenCredential;
 
 /** Default: @azure/identity's ManagedIdentityCredential (user-assigned when a client id is given). */
-export const managedIdentityCredential: CredentialFactory = (clientId) => clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+export const managedIdentityCredential: CredentialFactory = (clientId) =>
+  clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
 
 /**
  * pg's `password` for a target: a string, or, with managed identity, an async function that pg
@@ -40,7 +41,11 @@ export function sslFor(mode: SslMode, rootCert?: string): boolean | ConnectionOp
       return { rejectUnauthorized: false };
     case "verify-ca":
       // Trust the CA but not the host name (libpq semantics).
-      return { rejectUnauthorized: true, ca: rootCert ? readCaFile(rootCert) : undefined, checkServerIdentity: () => undefined };
+      return {
+        rejectUnauthorized: true,
+        ca: rootCert ? readCaFile(rootCert) : undefined,
+        checkServerIdentity: () => undefined,
+      };
     case "verify-full":
       return { rejectUnauthorized: true, ca: rootCert ? readCaFile(rootCert) : undefined };
   }
@@ -48,7 +53,13 @@ export function sslFor(mode: SslMode, rootCert?: string): boolean | ConnectionOp
 
 export function poolConfigFor(
   target: DbTarget,
-  opts: { max: number; statementTimeoutMs: number; applicationName: string; lockTimeoutMs?: number; connectionTimeoutMs?: number },
+  opts: {
+    max: number;
+    statementTimeoutMs: number;
+    applicationName: string;
+    lockTimeoutMs?: number;
+    connectionTimeoutMs?: number;
+  },
   credentials?: CredentialFactory,
 ): PoolConfig {
   return {

@@ -30,24 +30,40 @@ export function encodeCursor<K extends string | number>(c: Cursor<K>): string {
 }
 
 /** `keyKind` says what the position must be: a timestamp (time-sorted lists) or an integer (stage). */
-export function decodeCursor(token: string, expectedSort: string, keyKind: "timestamp" | "int" = "timestamp"): Cursor<string> {
+export function decodeCursor(
+  token: string,
+  expectedSort: string,
+  keyKind: "timestamp" | "int" = "timestamp",
+): Cursor<string> {
   let parsed: z.infer<typeof CursorSchema>;
   try {
     parsed = CursorSchema.parse(JSON.parse(Buffer.from(token, "base64url").toString("utf8")));
   } catch {
-    throw new AppError("bad_request", "Invalid cursor: it is not one this API returned. Start again from the first page.", { parameter: "cursor" });
+    throw new AppError(
+      "bad_request",
+      "Invalid cursor: it is not one this API returned. Start again from the first page.",
+      { parameter: "cursor" },
+    );
   }
   if (parsed.s !== expectedSort) {
-    throw new AppError("bad_request", `Invalid cursor: it was made for sort=${parsed.s}, not sort=${expectedSort}. Start again from the first page.`, {
-      parameter: "cursor",
-    });
+    throw new AppError(
+      "bad_request",
+      `Invalid cursor: it was made for sort=${parsed.s}, not sort=${expectedSort}. Start again from the first page.`,
+      {
+        parameter: "cursor",
+      },
+    );
   }
   const key = parsed.k[0];
   const id = String(parsed.k[1]);
   // Checked as strictly as PostgreSQL will read them ($k::timestamptz, text without NUL), so a
   // forged position is a 400 here rather than a 500 from the query.
-  const badKey = keyKind === "timestamp" ? key !== null && !isIsoTimestamp(key) : key === null || !/^\d{1,9}$/.test(key);
-  if (badKey || !isSafeText(id, 128)) throw new AppError("bad_request", "Invalid cursor: its position is not valid for this list.", { parameter: "cursor" });
+  const badKey =
+    keyKind === "timestamp" ? key !== null && !isIsoTimestamp(key) : key === null || !/^\d{1,9}$/.test(key);
+  if (badKey || !isSafeText(id, 128))
+    throw new AppError("bad_request", "Invalid cursor: its position is not valid for this list.", {
+      parameter: "cursor",
+    });
   return { direction: parsed.d === "n" ? "next" : "prev", sort: parsed.s, key, id };
 }
 

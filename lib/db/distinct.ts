@@ -6,7 +6,11 @@ import { readQuery } from "./pool";
  * that jumps from one value to the next): milliseconds on millions of rows where SELECT DISTINCT
  * would read them all. Table and column are constants from our own code, never user input.
  */
-export async function distinctValues(table: "app.jobs" | "app.tasks", column: "job_type" | "task_type", max = 500): Promise<string[]> {
+export async function distinctValues(
+  table: "app.jobs" | "app.tasks",
+  column: "job_type" | "task_type",
+  max = 500,
+): Promise<string[]> {
   const rows = await readQuery<{ v: string }>(
     `WITH RECURSIVE t AS (
        (SELECT ${column} AS v FROM ${table} ORDER BY ${column} LIMIT 1)

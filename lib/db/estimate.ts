@@ -16,10 +16,17 @@ export interface CountResult {
 export const EXACT_COUNT_UP_TO = 10_000;
 
 /** `selectOne` is `SELECT 1 FROM ... WHERE ...` with $n parameters (no ORDER BY / LIMIT). */
-export async function countOrEstimate(selectOne: string, params: unknown[], exactUpTo = EXACT_COUNT_UP_TO): Promise<CountResult> {
+export async function countOrEstimate(
+  selectOne: string,
+  params: unknown[],
+  exactUpTo = EXACT_COUNT_UP_TO,
+): Promise<CountResult> {
   const estimate = await planRows(selectOne, params);
   if (estimate <= exactUpTo * 20) {
-    const rows = await readQuery<{ n: string }>(`SELECT count(*)::text AS n FROM (${selectOne} LIMIT ${exactUpTo + 1}) capped`, params);
+    const rows = await readQuery<{ n: string }>(
+      `SELECT count(*)::text AS n FROM (${selectOne} LIMIT ${exactUpTo + 1}) capped`,
+      params,
+    );
     const n = Number(rows[0]?.n ?? 0);
     if (n <= exactUpTo) return { value: n, exact: true };
     return { value: Math.max(estimate, n), exact: false };
@@ -28,7 +35,10 @@ export async function countOrEstimate(selectOne: string, params: unknown[], exac
 }
 
 export async function planRows(sql: string, params: unknown[]): Promise<number> {
-  const rows = await readQuery<{ "QUERY PLAN": Array<{ Plan: { "Plan Rows": number } }> }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+  const rows = await readQuery<{ "QUERY PLAN": Array<{ Plan: { "Plan Rows": number } }> }>(
+    `EXPLAIN (FORMAT JSON) ${sql}`,
+    params,
+  );
   return Math.round(rows[0]?.["QUERY PLAN"]?.[0]?.Plan?.["Plan Rows"] ?? 0);
 }
 

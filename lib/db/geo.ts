@@ -73,7 +73,13 @@ export async function listMetadata(f: MetadataFilters): Promise<MetadataList> {
   if (f.job_id) filters_applied.job_id = f.job_id;
   if (f.has_stac !== undefined) filters_applied.has_stac = f.has_stac;
   if (f.q) filters_applied.q = f.q;
-  return { metadata: rows.map(toMetadata), total: Number(count[0]?.total ?? 0), limit: f.limit, offset: f.offset, filters_applied };
+  return {
+    metadata: rows.map(toMetadata),
+    total: Number(count[0]?.total ?? 0),
+    limit: f.limit,
+    offset: f.offset,
+    filters_applied,
+  };
 }
 
 export async function getMetadata(table: string): Promise<GeoMetadata | null> {
@@ -151,7 +157,9 @@ export async function tableStats(table: string): Promise<TableStats | null> {
     [GEO_SCHEMA, table],
   );
   const r = rows[0];
-  return r ? { row_estimate: Number(r.row_estimate), size_bytes: Number(r.size_bytes), size_pretty: r.size_pretty } : null;
+  return r
+    ? { row_estimate: Number(r.row_estimate), size_bytes: Number(r.size_bytes), size_pretty: r.size_pretty }
+    : null;
 }
 
 /** Exact row count: one statement, for a single table (dialogs, layer page). */
@@ -161,10 +169,22 @@ export async function exactRowCount(catalogName: string): Promise<number> {
 }
 
 const isLonLatBbox = (b: number[] | null | undefined): b is number[] =>
-  !!b && b.length === 4 && b.every(Number.isFinite) && b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 && b[0] <= b[2] && b[1] <= b[3];
+  !!b &&
+  b.length === 4 &&
+  b.every(Number.isFinite) &&
+  b[0] >= -180 &&
+  b[2] <= 180 &&
+  b[1] >= -90 &&
+  b[3] <= 90 &&
+  b[0] <= b[2] &&
+  b[1] <= b[3];
 
 /** The layer's extent in lon/lat: the metadata bbox when sane, else computed in PostGIS. */
-export async function layerBbox(catalogName: string, geom: GeometryColumn, metadataBbox: number[] | null): Promise<number[] | null> {
+export async function layerBbox(
+  catalogName: string,
+  geom: GeometryColumn,
+  metadataBbox: number[] | null,
+): Promise<number[] | null> {
   if (isLonLatBbox(metadataBbox)) return metadataBbox;
   const col = quoteIdent(geom.column);
   const rows = await readQuery<{ xmin: number; ymin: number; xmax: number; ymax: number }>(
@@ -191,8 +211,21 @@ export interface LayerInfo {
 export async function getLayer(name: string): Promise<LayerInfo | null> {
   const [catalogName, metadata] = await Promise.all([findGeoTable(readQuery, name), getMetadata(name)]);
   if (!catalogName && !metadata) return null;
-  if (!catalogName) return { table: name, metadata, exists: false, geometry: null, stats: null, row_count: null, bbox: metadata?.bbox ?? null };
-  const [geometry, stats, row_count] = await Promise.all([geometryColumnOf(catalogName), tableStats(catalogName), exactRowCount(catalogName)]);
+  if (!catalogName)
+    return {
+      table: name,
+      metadata,
+      exists: false,
+      geometry: null,
+      stats: null,
+      row_count: null,
+      bbox: metadata?.bbox ?? null,
+    };
+  const [geometry, stats, row_count] = await Promise.all([
+    geometryColumnOf(catalogName),
+    tableStats(catalogName),
+    exactRowCount(catalogName),
+  ]);
   const bbox = geometry ? await layerBbox(catalogName, geometry, metadata?.bbox ?? null) : null;
   return { table: catalogName, metadata, exists: true, geometry, stats, row_count, bbox };
 }
@@ -206,7 +239,10 @@ export interface FeaturePage {
 }
 
 /** The first rows of the attribute table, keyset-paged on the integer primary key (objectid). */
-export async function listFeatures(catalogName: string, opts: { after?: string | null; limit?: number } = {}): Promise<FeaturePage> {
+export async function listFeatures(
+  catalogName: string,
+  opts: { after?: string | null; limit?: number } = {},
+): Promise<FeaturePage> {
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 200);
   const [columns, key] = await Promise.all([attributeColumnsOf(catalogName), integerPrimaryKeyOf(catalogName)]);
   const select = columns.map((c) => `t.${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}`).join(", ") || "1 AS _";
@@ -215,11 +251,14 @@ export async function listFeatures(catalogName: string, opts: { after?: string |
   if (key) {
     const k = quoteIdent(key);
     // Qualified with the table alias: the output columns are text casts with the same names.
-    rows = await readQuery(`SELECT ${select} FROM ${from} t WHERE ($1::bigint IS NULL OR t.${k} > $1::bigint) ORDER BY t.${k} LIMIT $2`, [
-      // Anything but a bigint (a typo, a 20-digit number) means "from the start", never a 500.
-      opts.after && isInt64(opts.after) ? opts.after : null,
-      limit + 1,
-    ]);
+    rows = await readQuery(
+      `SELECT ${select} FROM ${from} t WHERE ($1::bigint IS NULL OR t.${k} > $1::bigint) ORDER BY t.${k} LIMIT $2`,
+      [
+        // Anything but a bigint (a typo, a 20-digit number) means "from the start", never a 500.
+        opts.after && isInt64(opts.after) ? opts.after : null,
+        limit + 1,
+      ],
+    );
   } else {
     rows = await readQuery(`SELECT ${select} FROM ${from} t LIMIT $1`, [limit + 1]);
   }

@@ -17,7 +17,9 @@ export async function checkDatabase(): Promise<DatabaseState> {
   } catch (err) {
     const e = err as { code?: string; message?: string };
     console.error(JSON.stringify({ level: "error", msg: "database check failed", code: e.code, error: e.message }));
-    const reason = isDatabaseUnavailable(err) ? "cannot connect" : `the check query failed${e.code ? ` (SQLSTATE ${e.code})` : ""}`;
+    const reason = isDatabaseUnavailable(err)
+      ? "cannot connect"
+      : `the check query failed${e.code ? ` (SQLSTATE ${e.code})` : ""}`;
     return { ok: false, reason };
   }
 }

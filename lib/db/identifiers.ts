@@ -16,7 +16,8 @@ export function isPlainIdentifier(name: unknown): name is string {
 export const quoteIdent = (name: string): string => escapeIdentifier(name);
 
 /** geo."table": only for names that came back from the catalog. */
-export const qualifiedGeoTable = (catalogName: string): string => `${quoteIdent(GEO_SCHEMA)}.${quoteIdent(catalogName)}`;
+export const qualifiedGeoTable = (catalogName: string): string =>
+  `${quoteIdent(GEO_SCHEMA)}.${quoteIdent(catalogName)}`;
 
 type Query = <T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
 

@@ -44,10 +44,20 @@ const statusList = <T extends readonly [string, ...string[]]>(values: T) =>
     z
       .string()
       .transform((s, ctx) => {
-        const list = [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))];
+        const list = [
+          ...new Set(
+            s
+              .split(",")
+              .map((x) => x.trim())
+              .filter(Boolean),
+          ),
+        ];
         const unknown = list.filter((x) => !(values as readonly string[]).includes(x));
         if (unknown.length || list.length === 0) {
-          ctx.addIssue({ code: "custom", message: `unknown status "${unknown[0] ?? s}": expected one or more of ${values.join(", ")} (comma-separated)` });
+          ctx.addIssue({
+            code: "custom",
+            message: `unknown status "${unknown[0] ?? s}": expected one or more of ${values.join(", ")} (comma-separated)`,
+          });
           return z.NEVER;
         }
         return list as T[number][];
@@ -97,12 +107,18 @@ export const jobListSchema = z
         .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: "expected the start of a job id (letters, digits, - _ . :)" })
         .optional(),
     ),
-    sort: z.preprocess(emptyToUndefined, z.enum(["created", "updated"], { message: "expected created or updated" }).optional().default("created")),
+    sort: z.preprocess(
+      emptyToUndefined,
+      z.enum(["created", "updated"], { message: "expected created or updated" }).optional().default("created"),
+    ),
     limit: limitParam(100),
     cursor: cursorParam,
     total: optionalBool,
   })
-  .refine((v) => !(v.since && v.until) || v.since < v.until, { message: "since must be before until", path: ["since"] });
+  .refine((v) => !(v.since && v.until) || v.since < v.until, {
+    message: "since must be before until",
+    path: ["since"],
+  });
 export type JobListParams = z.infer<typeof jobListSchema>;
 
 export const taskListSchema = z.object({
@@ -116,7 +132,14 @@ export const taskListSchema = z.object({
 export type TaskListParams = z.infer<typeof taskListSchema>;
 
 export const jobTasksSchema = z.object({
-  stage: z.preprocess(emptyToUndefined, z.string().regex(/^\d{1,4}$/, { message: "expected a stage number" }).transform(Number).optional()),
+  stage: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,4}$/, { message: "expected a stage number" })
+      .transform(Number)
+      .optional(),
+  ),
   status: statusList(TASK_STATUSES),
   limit: limitParam(MAX_LIMIT),
   cursor: cursorParam,
@@ -151,8 +174,12 @@ export function toQueryString(params: Record<string, string | number | boolean |
  */
 export function errorHeadline(s: string | null | undefined, max = 300): string | null {
   if (!s) return null;
-  const lines = s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = s
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length === 0) return null;
-  const line = /^Traceback \(most recent call last\)/.test(lines[0]) && lines.length > 1 ? lines[lines.length - 1] : lines[0];
+  const line =
+    /^Traceback \(most recent call last\)/.test(lines[0]) && lines.length > 1 ? lines[lines.length - 1] : lines[0];
   return line.slice(0, max);
 }

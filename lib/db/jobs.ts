@@ -98,7 +98,9 @@ function toSummary(r: SummaryRow): JobSummary {
     created_at: r.created_at?.toISOString() ?? null,
     updated_at: r.updated_at?.toISOString() ?? null,
     duration_seconds:
-      finished && r.created_at && r.updated_at ? Math.max(0, (r.updated_at.getTime() - r.created_at.getTime()) / 1000) : null,
+      finished && r.created_at && r.updated_at
+        ? Math.max(0, (r.updated_at.getTime() - r.created_at.getTime()) / 1000)
+        : null,
     error: r.status === "failed" || r.status === "completed_with_errors" ? firstLine(r.error) : null,
   };
 }
@@ -200,7 +202,9 @@ const emptyCounts = (): Record<TaskStatus, number> => ({ pending: 0, processing:
 export const MAX_EMPTY_STAGES = 100;
 
 export async function getJob(jobId: string): Promise<JobDetail | null> {
-  const jobRows = await readQuery<SummaryRow & { parameters: unknown; stage_results: unknown; result_data: unknown; metadata: unknown }>(
+  const jobRows = await readQuery<
+    SummaryRow & { parameters: unknown; stage_results: unknown; result_data: unknown; metadata: unknown }
+  >(
     `SELECT ${SUMMARY_COLUMNS("created_at")}, parameters, stage_results, result_data, metadata FROM app.jobs WHERE job_id = $1`,
     [jobId],
   );
@@ -220,9 +224,18 @@ export async function getJob(jobId: string): Promise<JobDetail | null> {
   for (const r of stageRows) byStage.set(r.stage, [...(byStage.get(r.stage) ?? []), r]);
   // The stages that have tasks, plus the declared ones still empty, at most MAX_EMPTY_STAGES of
   // those: total_stages is data (one corrupt row said 2,000,000,000), never a loop bound as is.
-  const declared = Number.isSafeInteger(job.total_stages) ? Math.min(Math.max(job.total_stages, 0), MAX_EMPTY_STAGES) : 0;
-  const stageNumbers = [...new Set([...Array.from({ length: declared }, (_, i) => i + 1), ...byStage.keys()])].sort((a, b) => a - b);
-  const hiddenEmptyStages = Math.max(0, (Number.isSafeInteger(job.total_stages) ? job.total_stages : 0) - declared - [...byStage.keys()].filter((k) => k > declared).length);
+  const declared = Number.isSafeInteger(job.total_stages)
+    ? Math.min(Math.max(job.total_stages, 0), MAX_EMPTY_STAGES)
+    : 0;
+  const stageNumbers = [...new Set([...Array.from({ length: declared }, (_, i) => i + 1), ...byStage.keys()])].sort(
+    (a, b) => a - b,
+  );
+  const hiddenEmptyStages = Math.max(
+    0,
+    (Number.isSafeInteger(job.total_stages) ? job.total_stages : 0) -
+      declared -
+      [...byStage.keys()].filter((k) => k > declared).length,
+  );
   const stages: StageSummary[] = [];
   const totals = { ...emptyCounts(), total: 0, stuck: 0 };
   for (const s of stageNumbers) {

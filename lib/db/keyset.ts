@@ -24,11 +24,20 @@ export class SqlParams {
  * `col DESC, idCol DESC` order, where `col` is a nullable timestamptz (NULLs sort first in DESC).
  * `col` and `idCol` are fixed column names, never user input.
  */
-export function timestampKeysetCondition(col: string, idCol: string, direction: Direction, key: string | null, id: string, p: SqlParams): string {
+export function timestampKeysetCondition(
+  col: string,
+  idCol: string,
+  direction: Direction,
+  key: string | null,
+  id: string,
+  p: SqlParams,
+): string {
   const pid = p.add(id);
   if (key === null) {
     // After a NULL row come the other NULLs with a smaller id, then all non-NULL rows.
-    return direction === "next" ? `((${col} IS NULL AND ${idCol} < ${pid}) OR ${col} IS NOT NULL)` : `(${col} IS NULL AND ${idCol} > ${pid})`;
+    return direction === "next"
+      ? `((${col} IS NULL AND ${idCol} < ${pid}) OR ${col} IS NOT NULL)`
+      : `(${col} IS NULL AND ${idCol} > ${pid})`;
   }
   const pk = p.add(key);
   return direction === "next"

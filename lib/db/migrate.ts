@@ -22,7 +22,13 @@ export function migrationFiles(opts: MigrateOptions = {}): string[] {
   const files: string[] = [];
   for (const entry of opts.consoleOnly ? ["console"] : ORDER) {
     if (entry.endsWith(".sql")) files.push(entry);
-    else files.push(...readdirSync(path.join(SQL_DIR, entry)).filter((f) => f.endsWith(".sql")).sort().map((f) => `${entry}/${f}`));
+    else
+      files.push(
+        ...readdirSync(path.join(SQL_DIR, entry))
+          .filter((f) => f.endsWith(".sql"))
+          .sort()
+          .map((f) => `${entry}/${f}`),
+      );
   }
   if (opts.consoleOnly) return files;
   if (opts.fixtures) files.push("fixtures/pgstac_standin.sql");

@@ -95,8 +95,12 @@ WITH geo_tables AS (
          o.rn <= $1 AND has_table_privilege(o.oid, 'SELECT')
            AND CASE WHEN o.reltuples >= 0 THEN o.reltuples < $2 ELSE pg_relation_size(o.oid) < $3 END AS exact
     FROM orphan_tables o
-)${stac ? `, orphan_stac AS MATERIALIZED (${ORPHAN_STAC_ITEMS_SQL}
-)` : ""}
+)${
+    stac
+      ? `, orphan_stac AS MATERIALIZED (${ORPHAN_STAC_ITEMS_SQL}
+)`
+      : ""
+  }
 SELECT
   (SELECT count(*) FROM geo_tables)::int AS total_geo_tables,
   (SELECT count(*) FROM meta)::int AS total_metadata_records,
@@ -115,11 +119,15 @@ SELECT
     ) ORDER BY m.table_name), '[]'::json)
      FROM meta m WHERE NOT EXISTS (SELECT 1 FROM geo_tables t WHERE t.table_name = m.table_name)) AS orphaned_metadata,
   (SELECT coalesce(json_agg(t.table_name ORDER BY t.table_name), '[]'::json)
-     FROM geo_tables t WHERE EXISTS (SELECT 1 FROM meta m WHERE m.table_name = t.table_name)) AS tracked_tables${stac ? `,
+     FROM geo_tables t WHERE EXISTS (SELECT 1 FROM meta m WHERE m.table_name = t.table_name)) AS tracked_tables${
+       stac
+         ? `,
   (SELECT count(*) FROM orphan_stac)::int AS orphaned_stac_count,
   (SELECT coalesce(json_agg(json_build_object('id', s.id, 'collection', s.collection, 'datetime', s.datetime)
       ORDER BY s.collection, s.id), '[]'::json)
-     FROM (SELECT * FROM orphan_stac ORDER BY collection, id LIMIT $5) s) AS orphaned_stac_items` : ""}`;
+     FROM (SELECT * FROM orphan_stac ORDER BY collection, id LIMIT $5) s) AS orphaned_stac_items`
+         : ""
+     }`;
 }
 
 /** Errors that mean "pgSTAC cannot be read here": no schema / no table, or no SELECT on it. */
@@ -142,8 +150,15 @@ type Query = (sql: string, params: unknown[]) => Promise<RawReport[]>;
  * the report is built again without it (inside a transaction, behind a SAVEPOINT).
  */
 async function fetchReport(client: ClientBase | undefined): Promise<{ raw: RawReport; stac: boolean }> {
-  const base = [ORPHAN_EXACT_COUNT_LIMIT, ORPHAN_EXACT_COUNT_MAX_ROWS, ORPHAN_EXACT_COUNT_MAX_BYTES, PROTECTED_GEO_TABLES];
-  const query: Query = client ? async (sql, params) => (await client.query<RawReport>(sql, params)).rows : (sql, params) => readQuery<RawReport>(sql, params);
+  const base = [
+    ORPHAN_EXACT_COUNT_LIMIT,
+    ORPHAN_EXACT_COUNT_MAX_ROWS,
+    ORPHAN_EXACT_COUNT_MAX_BYTES,
+    PROTECTED_GEO_TABLES,
+  ];
+  const query: Query = client
+    ? async (sql, params) => (await client.query<RawReport>(sql, params)).rows
+    : (sql, params) => readQuery<RawReport>(sql, params);
   if (client) await client.query("SAVEPOINT orphan_report_stac");
   try {
     const [raw] = await query(reportSql(true), [...base, ORPHAN_STAC_ITEMS_LIMIT]);
@@ -226,17 +241,23 @@ export type OrphanCheckResult =
  * never run it at the same time, and (unless `force`) skips when another instance stored a
  * report within `minIntervalMs`: the check then runs once per interval across instances.
  */
-export async function runOrphanCheck(opts: { force?: boolean; minIntervalMs?: number } = {}): Promise<OrphanCheckResult> {
+export async function runOrphanCheck(
+  opts: { force?: boolean; minIntervalMs?: number } = {},
+): Promise<OrphanCheckResult> {
   const client = await adminPool().connect();
   try {
     await client.query("BEGIN");
-    const lock = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok`, [LOCK_KEY]);
+    const lock = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok`, [
+      LOCK_KEY,
+    ]);
     if (!lock.rows[0]?.ok) {
       await client.query("ROLLBACK");
       return { ran: false, reason: "locked" };
     }
     if (!opts.force && opts.minIntervalMs) {
-      const last = await client.query<{ checked_at: Date }>(`SELECT max(checked_at) AS checked_at FROM console.orphan_reports`);
+      const last = await client.query<{ checked_at: Date }>(
+        `SELECT max(checked_at) AS checked_at FROM console.orphan_reports`,
+      );
       const at = last.rows[0]?.checked_at;
       if (at && Date.now() - new Date(at).getTime() < opts.minIntervalMs) {
         await client.query("ROLLBACK");
@@ -246,11 +267,10 @@ export async function runOrphanCheck(opts: { force?: boolean; minIntervalMs?: nu
     const started = performance.now();
     const report = await orphanReport(client);
     const durationMs = Math.round(performance.now() - started);
-    await client.query(`INSERT INTO console.orphan_reports (checked_at, health_status, report) VALUES ($1, $2, $3::jsonb)`, [
-      report.timestamp,
-      report.summary.health_status,
-      JSON.stringify(report),
-    ]);
+    await client.query(
+      `INSERT INTO console.orphan_reports (checked_at, health_status, report) VALUES ($1, $2, $3::jsonb)`,
+      [report.timestamp, report.summary.health_status, JSON.stringify(report)],
+    );
     await client.query(
       `DELETE FROM console.orphan_reports WHERE id NOT IN (SELECT id FROM console.orphan_reports ORDER BY checked_at DESC, id DESC LIMIT $1)`,
       [KEEP_REPORTS],
@@ -266,11 +286,36 @@ export async function runOrphanCheck(opts: { force?: boolean; minIntervalMs?: nu
 }
 
 /** Structured log lines of a check: one summary line, one line per orphan. */
-export function logOrphanReport(report: OrphanReport, durationMs: number, log: (line: string) => void = console.log): void {
+export function logOrphanReport(
+  report: OrphanReport,
+  durationMs: number,
+  log: (line: string) => void = console.log,
+): void {
   const level = report.summary.health_status === "HEALTHY" ? "info" : "warn";
-  log(JSON.stringify({ level, msg: "orphan check", ...report.summary, duration_ms: durationMs, timestamp: report.timestamp }));
-  for (const t of report.orphaned_tables) log(JSON.stringify({ level: "warn", msg: "orphaned table", table_name: t.table_name, row_count: t.row_count, size_bytes: t.size_bytes }));
-  for (const m of report.orphaned_metadata) log(JSON.stringify({ level: "warn", msg: "orphaned metadata", table_name: m.table_name, etl_job_id: m.etl_job_id }));
+  log(
+    JSON.stringify({
+      level,
+      msg: "orphan check",
+      ...report.summary,
+      duration_ms: durationMs,
+      timestamp: report.timestamp,
+    }),
+  );
+  for (const t of report.orphaned_tables)
+    log(
+      JSON.stringify({
+        level: "warn",
+        msg: "orphaned table",
+        table_name: t.table_name,
+        row_count: t.row_count,
+        size_bytes: t.size_bytes,
+      }),
+    );
+  for (const m of report.orphaned_metadata)
+    log(
+      JSON.stringify({ level: "warn", msg: "orphaned metadata", table_name: m.table_name, etl_job_id: m.etl_job_id }),
+    );
   // Stored reports from before these fields existed have none.
-  for (const i of report.orphaned_stac_items ?? []) log(JSON.stringify({ level: "warn", msg: "orphaned STAC item", id: i.id, collection: i.collection }));
+  for (const i of report.orphaned_stac_items ?? [])
+    log(JSON.stringify({ level: "warn", msg: "orphaned STAC item", id: i.id, collection: i.collection }));
 }

@@ -27,12 +27,17 @@ export interface StatusCounts<S extends string> {
   exact_by_status: Record<S, boolean>;
 }
 
-async function countsByStatus<S extends string>(table: "app.jobs" | "app.tasks", statuses: readonly S[]): Promise<StatusCounts<S>> {
+async function countsByStatus<S extends string>(
+  table: "app.jobs" | "app.tasks",
+  statuses: readonly S[],
+): Promise<StatusCounts<S>> {
   const by = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<S, number>;
   const exactBy = Object.fromEntries(statuses.map((s) => [s, true])) as Record<S, boolean>;
   const estimate = await tableRowEstimate(table);
   if (estimate === null || estimate <= EXACT_TABLE_UP_TO) {
-    const rows = await readQuery<{ status: S; n: number }>(`SELECT status, count(*)::int AS n FROM ${table} GROUP BY status`);
+    const rows = await readQuery<{ status: S; n: number }>(
+      `SELECT status, count(*)::int AS n FROM ${table} GROUP BY status`,
+    );
     let total = 0;
     for (const r of rows) {
       by[r.status] = r.n;
@@ -64,7 +69,9 @@ export async function taskCountsByStatus(): Promise<StatusCounts<TaskStatus>> {
 export const STUCK_COUNT_CAP = 10_000;
 
 /** Processing tasks whose heartbeat (else updated_at) is older than the threshold: exact up to the cap. */
-export async function countStuckTasks(minutes = getConfig().stuckTaskMinutes): Promise<{ count: number; capped: boolean }> {
+export async function countStuckTasks(
+  minutes = getConfig().stuckTaskMinutes,
+): Promise<{ count: number; capped: boolean }> {
   const rows = await readQuery<{ n: number }>(
     `SELECT count(*)::int AS n FROM (
        SELECT 1 FROM app.tasks
@@ -99,12 +106,20 @@ export async function pgstacInfo(schemas?: string[]): Promise<PgstacInfo> {
   try {
     // Through the pgSTAC session helper (search_path = pgstac, public), like every call into pgSTAC.
     const rows = await pgstacRead<{ v: string | null }>("SELECT pgstac.get_version() AS v");
-    return { present: true, version: rows[0]?.v ?? null, problem: rows[0]?.v ? null : "pgstac.get_version() returned nothing" };
+    return {
+      present: true,
+      version: rows[0]?.v ?? null,
+      problem: rows[0]?.v ? null : "pgstac.get_version() returned nothing",
+    };
   } catch (err) {
     // The raw driver text stays in the server log; clients get a fixed phrase and the SQLSTATE.
     const e = err as { code?: string; message?: string };
     log.error("pgstac.get_version() failed", { code: e.code, error: e.message });
-    return { present: true, version: null, problem: `pgstac.get_version() failed${e.code ? ` (SQLSTATE ${e.code})` : ""}` };
+    return {
+      present: true,
+      version: null,
+      problem: `pgstac.get_version() failed${e.code ? ` (SQLSTATE ${e.code})` : ""}`,
+    };
   }
 }
 
@@ -121,7 +136,10 @@ const chartCache = new Map<string, { at: number; data: HourBucket[] }>();
 /** The hourly chart changes slowly; one computation per 15 s per range is plenty. */
 const CHART_TTL_MS = 15_000;
 
-export async function jobsPerHour(range: ChartRange, opts: { fresh?: boolean; now?: Date } = {}): Promise<HourBucket[]> {
+export async function jobsPerHour(
+  range: ChartRange,
+  opts: { fresh?: boolean; now?: Date } = {},
+): Promise<HourBucket[]> {
   const hours = range === "24h" ? 24 : 168;
   const key = `${getConfig().reader.database}:${range}`;
   const hit = chartCache.get(key);
@@ -139,7 +157,11 @@ export async function jobsPerHour(range: ChartRange, opts: { fresh?: boolean; no
   const index = new Map<number, HourBucket>();
   for (let i = 0; i < hours; i++) {
     const t = start.getTime() + i * 3_600_000;
-    const b: HourBucket = { hour: new Date(t).toISOString(), counts: Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>, total: 0 };
+    const b: HourBucket = {
+      hour: new Date(t).toISOString(),
+      counts: Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>,
+      total: 0,
+    };
     buckets.push(b);
     index.set(t, b);
   }
@@ -165,7 +187,14 @@ export interface RecentFailure {
 }
 
 export async function latestFailures(limit = 8): Promise<RecentFailure[]> {
-  const rows = await readQuery<{ job_id: string; job_type: string; updated_at: Date | null; job_error: string | null; task_error: string | null; task_id: string | null }>(
+  const rows = await readQuery<{
+    job_id: string;
+    job_type: string;
+    updated_at: Date | null;
+    job_error: string | null;
+    task_error: string | null;
+    task_id: string | null;
+  }>(
     `SELECT j.job_id, j.job_type, j.updated_at,
             left(coalesce(j.result_data->>'error', j.result_data->>'error_message', j.result_data->>'message'), 2000) AS job_error,
             t.error_message AS task_error, t.task_id
@@ -211,8 +240,29 @@ export async function getOverviewCounts(): Promise<Overview> {
       exact: true,
       exact_by_status: Object.fromEntries(st.map((s) => [s, true])) as Record<S, boolean>,
     });
-    return { jobs: none(JOB_STATUSES), tasks: none(TASK_STATUSES), stuck_tasks: 0, stuck_tasks_capped: false, stuck_threshold_minutes: minutes, schemas, pgstac: await pgstacInfo(schemas) };
+    return {
+      jobs: none(JOB_STATUSES),
+      tasks: none(TASK_STATUSES),
+      stuck_tasks: 0,
+      stuck_tasks_capped: false,
+      stuck_threshold_minutes: minutes,
+      schemas,
+      pgstac: await pgstacInfo(schemas),
+    };
   }
-  const [jobs, tasks, stuck, pgstac] = await Promise.all([jobCountsByStatus(), taskCountsByStatus(), countStuckTasks(minutes), pgstacInfo(schemas)]);
-  return { jobs, tasks, stuck_tasks: stuck.count, stuck_tasks_capped: stuck.capped, stuck_threshold_minutes: minutes, schemas, pgstac };
+  const [jobs, tasks, stuck, pgstac] = await Promise.all([
+    jobCountsByStatus(),
+    taskCountsByStatus(),
+    countStuckTasks(minutes),
+    pgstacInfo(schemas),
+  ]);
+  return {
+    jobs,
+    tasks,
+    stuck_tasks: stuck.count,
+    stuck_tasks_capped: stuck.capped,
+    stuck_threshold_minutes: minutes,
+    schemas,
+    pgstac,
+  };
 }

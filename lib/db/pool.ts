@@ -40,7 +40,10 @@ function createPools(): Pools {
     },
   });
   // An idle client that loses its connection emits 'error'; without a listener that kills the process.
-  for (const p of new Set([admin, reader, health])) p.on("error", (err) => console.error(JSON.stringify({ level: "error", msg: "idle database client error", error: err.message })));
+  for (const p of new Set([admin, reader, health]))
+    p.on("error", (err) =>
+      console.error(JSON.stringify({ level: "error", msg: "idle database client error", error: err.message })),
+    );
   return { admin, reader, health };
 }
 

@@ -91,12 +91,24 @@ function searchPages(q: string): SearchResult[] {
 }
 
 async function searchJobs(q: string): Promise<SearchResult[]> {
-  const rows = await readQuery<{ job_id: string; job_type: string; status: string }>(JOB_PREFIX_SQL, [likePrefix(q), SEARCH_PER_KIND]);
-  return rows.map((r) => ({ kind: "job", id: r.job_id, title: r.job_id, subtitle: `${r.job_type} · ${r.status}`, href: `/jobs/${enc(r.job_id)}` }));
+  const rows = await readQuery<{ job_id: string; job_type: string; status: string }>(JOB_PREFIX_SQL, [
+    likePrefix(q),
+    SEARCH_PER_KIND,
+  ]);
+  return rows.map((r) => ({
+    kind: "job",
+    id: r.job_id,
+    title: r.job_id,
+    subtitle: `${r.job_type} · ${r.status}`,
+    href: `/jobs/${enc(r.job_id)}`,
+  }));
 }
 
 async function searchTasks(q: string): Promise<SearchResult[]> {
-  const rows = await readQuery<{ task_id: string; job_id: string; task_type: string; stage: number; status: string }>(TASK_PREFIX_SQL, [likePrefix(q), SEARCH_PER_KIND]);
+  const rows = await readQuery<{ task_id: string; job_id: string; task_type: string; stage: number; status: string }>(
+    TASK_PREFIX_SQL,
+    [likePrefix(q), SEARCH_PER_KIND],
+  );
   // The job page lists its tasks by stage (no per-task anchor): open it on the task's stage.
   return rows.map((r) => ({
     kind: "task",
@@ -108,8 +120,18 @@ async function searchTasks(q: string): Promise<SearchResult[]> {
 }
 
 async function searchLayers(q: string): Promise<SearchResult[]> {
-  const rows = await readQuery<{ table_name: string; title: string | null }>(LAYER_SQL, [`%${escapeLike(q)}%`, likePrefix(q), SEARCH_PER_KIND]);
-  return rows.map((r) => ({ kind: "layer", id: r.table_name, title: r.title || r.table_name, subtitle: `geo.${r.table_name}`, href: `/geo/${enc(r.table_name)}` }));
+  const rows = await readQuery<{ table_name: string; title: string | null }>(LAYER_SQL, [
+    `%${escapeLike(q)}%`,
+    likePrefix(q),
+    SEARCH_PER_KIND,
+  ]);
+  return rows.map((r) => ({
+    kind: "layer",
+    id: r.table_name,
+    title: r.title || r.table_name,
+    subtitle: `geo.${r.table_name}`,
+    href: `/geo/${enc(r.table_name)}`,
+  }));
 }
 
 // pgSTAC not installed (42P01: pgstac.items does not exist, 3F000: no schema) or not readable by
@@ -139,7 +161,7 @@ async function searchStacItems(q: string): Promise<SearchResult[]> {
  */
 export function shareSlots(groups: SearchResult[][], max = SEARCH_MAX_RESULTS): SearchResult[] {
   const take = groups.map(() => 0);
-  for (let left = max, more = true; left > 0 && more; ) {
+  for (let left = max, more = true; left > 0 && more;) {
     more = false;
     for (let k = 0; k < groups.length && left > 0; k++) {
       if (take[k] < groups[k].length) {
@@ -154,6 +176,11 @@ export function shareSlots(groups: SearchResult[][], max = SEARCH_MAX_RESULTS): 
 
 /** Everything `q` (1–100 characters, validated by the caller) finds, grouped by kind. */
 export async function search(q: string): Promise<SearchResult[]> {
-  const [jobs, tasks, layers, items] = await Promise.all([searchJobs(q), searchTasks(q), searchLayers(q), searchStacItems(q)]);
+  const [jobs, tasks, layers, items] = await Promise.all([
+    searchJobs(q),
+    searchTasks(q),
+    searchLayers(q),
+    searchStacItems(q),
+  ]);
   return shareSlots([searchPages(q), jobs, tasks, layers, items]);
 }

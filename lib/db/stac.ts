@@ -25,14 +25,24 @@ export async function getStacItem(id: string, collection: string | null): Promis
               to_regprocedure('pgstac.get_item(text,text)') IS NOT NULL AS get_item`,
     );
     if (!info?.items) return { status: "unavailable", reason: "The pgstac schema is not installed in this database." };
-    if (!info.get_item) return { status: "unavailable", reason: "pgstac.get_item(text, text) is not installed: the console expects pgSTAC 0.9.x." };
-    const rows = await pgstacRead<{ item: Record<string, unknown> | null }>(`SELECT pgstac.get_item($1, $2) AS item`, [id, collection]);
+    if (!info.get_item)
+      return {
+        status: "unavailable",
+        reason: "pgstac.get_item(text, text) is not installed: the console expects pgSTAC 0.9.x.",
+      };
+    const rows = await pgstacRead<{ item: Record<string, unknown> | null }>(`SELECT pgstac.get_item($1, $2) AS item`, [
+      id,
+      collection,
+    ]);
     return rows[0]?.item ? { status: "found", item: rows[0].item } : { status: "missing" };
   } catch (err) {
     // The raw message (relation names, internals) stays in the server log; the page gets a sentence.
     const code = (err as { code?: string }).code;
     log.error("pgSTAC read failed", { item: id, collection, code, error: (err as Error).message });
-    return { status: "unavailable", reason: `pgSTAC could not be read${code ? ` (SQLSTATE ${code})` : ""}. The error was logged on the server.` };
+    return {
+      status: "unavailable",
+      reason: `pgSTAC could not be read${code ? ` (SQLSTATE ${code})` : ""}. The error was logged on the server.`,
+    };
   }
 }
 
@@ -112,7 +122,9 @@ interface VectorExtent {
  * items partition with unqualified names). Returns the ids it created.
  */
 export async function createSystemCollections(client: ClientBase): Promise<string[]> {
-  const hasMetadata = (await client.query<{ ok: boolean }>(`SELECT to_regclass('geo.table_metadata') IS NOT NULL AS ok`)).rows[0]?.ok;
+  const hasMetadata = (
+    await client.query<{ ok: boolean }>(`SELECT to_regclass('geo.table_metadata') IS NOT NULL AS ok`)
+  ).rows[0]?.ok;
   const extent: VectorExtent = hasMetadata
     ? (
         await client.query<VectorExtent>(
@@ -124,7 +136,9 @@ export async function createSystemCollections(client: ClientBase): Promise<strin
         )
       ).rows[0]
     : { bbox: null, start: null, geometry_types: null };
-  const now = (await client.query<{ now: string }>(`SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS now`)).rows[0].now;
+  const now = (
+    await client.query<{ now: string }>(`SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS now`)
+  ).rows[0].now;
   await withPgstacPath(client);
   const res = await client.query<{ id: string }>(
     `INSERT INTO pgstac.collections (content)

@@ -89,7 +89,10 @@ function conditions(f: TaskFilter, p: SqlParams, minutesRef: string): string[] {
   const c: string[] = [];
   if (f.taskType) c.push(`task_type = ${p.add(f.taskType)}`);
   if (f.jobId) c.push(`job_id = ${p.add(f.jobId)}`);
-  if (f.stuckOnly) c.push(`status = 'processing' AND coalesce(heartbeat, updated_at, created_at) < now() - make_interval(mins => ${minutesRef})`);
+  if (f.stuckOnly)
+    c.push(
+      `status = 'processing' AND coalesce(heartbeat, updated_at, created_at) < now() - make_interval(mins => ${minutesRef})`,
+    );
   return c;
 }
 
@@ -154,10 +157,15 @@ export async function listJobTasks(
       if (cursor) {
         const k = p.add(Number(cursor.key));
         const id = p.add(cursor.id);
-        conds.push(direction === "next" ? `(stage, task_id) > (${k}::int, ${id})` : `(stage, task_id) < (${k}::int, ${id})`);
+        conds.push(
+          direction === "next" ? `(stage, task_id) > (${k}::int, ${id})` : `(stage, task_id) < (${k}::int, ${id})`,
+        );
       }
       const order = direction === "next" ? "stage ASC, task_id ASC" : "stage DESC, task_id DESC";
-      return readQuery<Row>(`SELECT ${COLUMNS} FROM app.tasks WHERE ${conds.join(" AND ")} ORDER BY ${order} LIMIT ${p.add(take)}`, p.values);
+      return readQuery<Row>(
+        `SELECT ${COLUMNS} FROM app.tasks WHERE ${conds.join(" AND ")} ORDER BY ${order} LIMIT ${p.add(take)}`,
+        p.values,
+      );
     },
     cursorOf: (direction, r) => encodeCursor({ direction, sort: "stage", key: String(r.stage), id: r.task_id }),
   });
@@ -165,7 +173,12 @@ export async function listJobTasks(
 }
 
 function toTaskPage(page: KeysetPage<Row>, minutes: number): TaskPage {
-  return { tasks: page.rows.map(toSummary), next_cursor: page.next_cursor, prev_cursor: page.prev_cursor, stuck_threshold_minutes: minutes };
+  return {
+    tasks: page.rows.map(toSummary),
+    next_cursor: page.next_cursor,
+    prev_cursor: page.prev_cursor,
+    stuck_threshold_minutes: minutes,
+  };
 }
 
 /** Distinct task types for the filter menu (loose index scan on idx_tasks_type_created). */

@@ -27,10 +27,18 @@ export const LAYER_CACHE_MAX = 500;
 
 // The pipeline's standard columns (seeds/003): not interesting on a map.
 const STANDARD_COLUMNS = new Set([
-  "created_at", "updated_at", "source_file", "source_format", "source_crs",
-  "stac_item_id", "stac_collection_id", "etl_job_id", "etl_batch_id",
+  "created_at",
+  "updated_at",
+  "source_file",
+  "source_format",
+  "source_crs",
+  "stac_item_id",
+  "stac_collection_id",
+  "etl_job_id",
+  "etl_batch_id",
 ]);
-const MAP_TYPES = /^(text|character varying.*|character.*|integer|bigint|smallint|numeric.*|real|double precision|boolean|date)$/;
+const MAP_TYPES =
+  /^(text|character varying.*|character.*|integer|bigint|smallint|numeric.*|real|double precision|boolean|date)$/;
 
 export interface TileLayer {
   table: string;
@@ -60,7 +68,12 @@ export function forgetTileLayer(table: string): void {
   cache.delete(table);
 }
 
-export function buildTileSql(table: string, geometry: GeometryColumn, idColumn: string | null, properties: ColumnInfo[]): string {
+export function buildTileSql(
+  table: string,
+  geometry: GeometryColumn,
+  idColumn: string | null,
+  properties: ColumnInfo[],
+): string {
   const geom = `t.${quoteIdent(geometry.column)}`;
   const inMercator = geometry.srid === 3857 ? geom : `ST_Transform(${geom}, 3857)`;
   // The envelope in the layer's own SRID (plus the buffer margin), so `&&` can use the GiST index.
@@ -100,12 +113,24 @@ export async function tileLayerFor(name: string): Promise<TileLayer | null> {
   const table = await findGeoTable(readQuery, name);
   let layer: TileLayer | null = null;
   if (table) {
-    const [geometry, columns, key] = await Promise.all([geometryColumnOf(table), attributeColumnsOf(table), integerPrimaryKeyOf(table)]);
+    const [geometry, columns, key] = await Promise.all([
+      geometryColumnOf(table),
+      attributeColumnsOf(table),
+      integerPrimaryKeyOf(table),
+    ]);
     if (geometry) {
       const properties = columns
-        .filter((c) => c.name !== key && !STANDARD_COLUMNS.has(c.name) && MAP_TYPES.test(c.type) && isPlainIdentifier(c.name))
+        .filter(
+          (c) => c.name !== key && !STANDARD_COLUMNS.has(c.name) && MAP_TYPES.test(c.type) && isPlainIdentifier(c.name),
+        )
         .slice(0, MAX_PROPERTIES);
-      layer = { table, geometry, idColumn: key, properties: properties.map((p) => p.name), sql: buildTileSql(table, geometry, key, properties) };
+      layer = {
+        table,
+        geometry,
+        idColumn: key,
+        properties: properties.map((p) => p.name),
+        sql: buildTileSql(table, geometry, key, properties),
+      };
     }
   }
   remember(name, layer);
@@ -113,10 +138,13 @@ export async function tileLayerFor(name: string): Promise<TileLayer | null> {
 }
 
 export function validateTileCoords(z: number, x: number, y: number): void {
-  if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM) throw new AppError("bad_request", `Invalid z: expected an integer 0..${MAX_ZOOM}`, { parameter: "z" });
+  if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM)
+    throw new AppError("bad_request", `Invalid z: expected an integer 0..${MAX_ZOOM}`, { parameter: "z" });
   const n = 2 ** z;
-  if (!Number.isInteger(x) || x < 0 || x >= n) throw new AppError("bad_request", `Invalid x: expected an integer 0..${n - 1} at zoom ${z}`, { parameter: "x" });
-  if (!Number.isInteger(y) || y < 0 || y >= n) throw new AppError("bad_request", `Invalid y: expected an integer 0..${n - 1} at zoom ${z}`, { parameter: "y" });
+  if (!Number.isInteger(x) || x < 0 || x >= n)
+    throw new AppError("bad_request", `Invalid x: expected an integer 0..${n - 1} at zoom ${z}`, { parameter: "x" });
+  if (!Number.isInteger(y) || y < 0 || y >= n)
+    throw new AppError("bad_request", `Invalid y: expected an integer 0..${n - 1} at zoom ${z}`, { parameter: "y" });
 }
 
 export interface Tile {
@@ -132,10 +160,14 @@ const UNDEFINED_COLUMN = "42703";
 
 /** One tile of geo.<name>: 400 for bad input, 404 for an unknown table. */
 export async function getTile(name: string, z: number, x: number, y: number): Promise<Tile> {
-  if (!isPlainIdentifier(name)) throw new AppError("bad_request", "Invalid table: expected a plain table name (letters, digits, underscore)", { parameter: "table" });
+  if (!isPlainIdentifier(name))
+    throw new AppError("bad_request", "Invalid table: expected a plain table name (letters, digits, underscore)", {
+      parameter: "table",
+    });
   validateTileCoords(z, x, y);
   const layer = await tileLayerFor(name);
-  if (!layer) throw new AppError("not_found", `No vector layer geo.${name}: the table does not exist or has no geometry column.`);
+  if (!layer)
+    throw new AppError("not_found", `No vector layer geo.${name}: the table does not exist or has no geometry column.`);
   if (!layer.geometry.srid) {
     // SRID 0: PostGIS cannot project it onto the map (ST_Transform fails); say so instead of a 500.
     throw new AppError(
@@ -146,7 +178,13 @@ export async function getTile(name: string, z: number, x: number, y: number): Pr
   }
   let rows: { tile: Buffer | null; capped: boolean | null }[];
   try {
-    rows = await readQuery<{ tile: Buffer | null; capped: boolean | null }>(layer.sql, [z, x, y, MAX_FEATURES_PER_TILE, layer.table]);
+    rows = await readQuery<{ tile: Buffer | null; capped: boolean | null }>(layer.sql, [
+      z,
+      x,
+      y,
+      MAX_FEATURES_PER_TILE,
+      layer.table,
+    ]);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === UNDEFINED_TABLE || code === UNDEFINED_COLUMN) {
@@ -161,7 +199,9 @@ export async function getTile(name: string, z: number, x: number, y: number): Pr
 }
 
 /** The raw SQL of a tile, for the benchmark's "same SQL run directly" baseline. */
-export async function tileSqlFor(name: string): Promise<{ sql: string; params: (z: number, x: number, y: number) => unknown[] } | null> {
+export async function tileSqlFor(
+  name: string,
+): Promise<{ sql: string; params: (z: number, x: number, y: number) => unknown[] } | null> {
   const layer = await tileLayerFor(name);
   return layer ? { sql: layer.sql, params: (z, x, y) => [z, x, y, MAX_FEATURES_PER_TILE, layer.table] } : null;
 }

@@ -66,7 +66,9 @@ interface Snapshot {
 
 const qualifiedFunctions = (): string[] => [
   ...EXPECTED.appFunctions.map((f) => `app.${f}`),
-  ...[...EXPECTED.pgstacConsoleFunctions, ...EXPECTED.pgstacSearchFunctions, ...EXPECTED.pgstacHashFunctions].map((f) => `pgstac.${f}`),
+  ...[...EXPECTED.pgstacConsoleFunctions, ...EXPECTED.pgstacSearchFunctions, ...EXPECTED.pgstacHashFunctions].map(
+    (f) => `pgstac.${f}`,
+  ),
 ];
 
 /** One catalog read: what exists. to_regprocedure() answers NULL (no error) for a missing schema. */
@@ -99,18 +101,46 @@ async function snapshot(): Promise<Snapshot> {
 const list = (xs: readonly string[]) => xs.join(", ");
 
 /** A check over a list of named objects of one schema. */
-function objectsCheck(id: string, label: string, schema: string, has: Snapshot["schemas"], expected: readonly string[], present: (name: string) => boolean, what: string): VerifyCheck {
-  if (!has.includes(schema)) return { id, label, ok: false, detail: `Schema ${schema} is missing, so none of its ${what} are there (${list(expected.map((e) => `${schema}.${e}`))}).` };
+function objectsCheck(
+  id: string,
+  label: string,
+  schema: string,
+  has: Snapshot["schemas"],
+  expected: readonly string[],
+  present: (name: string) => boolean,
+  what: string,
+): VerifyCheck {
+  if (!has.includes(schema))
+    return {
+      id,
+      label,
+      ok: false,
+      detail: `Schema ${schema} is missing, so none of its ${what} are there (${list(expected.map((e) => `${schema}.${e}`))}).`,
+    };
   const missing = expected.filter((e) => !present(e));
   return missing.length
-    ? { id, label, ok: false, detail: `Missing ${what}: ${list(missing.map((e) => `${schema}.${e}`))} (${expected.length - missing.length} of ${expected.length} present).` }
-    : { id, label, ok: true, detail: `All ${expected.length} present: ${list(expected.map((e) => `${schema}.${e}`))}.` };
+    ? {
+        id,
+        label,
+        ok: false,
+        detail: `Missing ${what}: ${list(missing.map((e) => `${schema}.${e}`))} (${expected.length - missing.length} of ${expected.length} present).`,
+      }
+    : {
+        id,
+        label,
+        ok: true,
+        detail: `All ${expected.length} present: ${list(expected.map((e) => `${schema}.${e}`))}.`,
+      };
 }
 
 function schemaChecks(s: Snapshot): VerifyCheck[] {
   return EXPECTED.schemas.map((name) => {
     const ok = s.schemas.includes(name);
-    const detail = ok ? `Schema ${name} is present.` : name === "platform" ? `Schema platform is missing: ${PLATFORM_REASON}` : `Schema ${name} is missing.`;
+    const detail = ok
+      ? `Schema ${name} is present.`
+      : name === "platform"
+        ? `Schema platform is missing: ${PLATFORM_REASON}`
+        : `Schema ${name} is missing.`;
     return { id: `schema:${name}`, label: `Schema ${name}`, ok, detail };
   });
 }
@@ -134,13 +164,17 @@ function statusCheck(s: Snapshot): VerifyCheck {
     } else if (col.is_enum) {
       parts.push(`app.${table}.status: enum ${col.type}`);
     } else if (col.checks?.length) {
-      parts.push(`app.${table}.status: CHECK ${list(col.checks)}${col.checks.includes(constraint) ? "" : ` (sql/app names it ${constraint})`}`);
+      parts.push(
+        `app.${table}.status: CHECK ${list(col.checks)}${col.checks.includes(constraint) ? "" : ` (sql/app names it ${constraint})`}`,
+      );
     } else {
       ok = false;
       parts.push(`app.${table}.status: unconstrained ${col.type} (expected CHECK ${constraint} or an enum type)`);
     }
   }
-  const enums = s.app_enums.length ? `enum types in app: ${list(s.app_enums)}` : "no enum types in app (sql/app uses CHECK constraints)";
+  const enums = s.app_enums.length
+    ? `enum types in app: ${list(s.app_enums)}`
+    : "no enum types in app (sql/app uses CHECK constraints)";
   return { id, label, ok, detail: `${parts.join("; ")}; ${enums}.` };
 }
 
@@ -148,7 +182,13 @@ function fnPresent(s: Snapshot, qualified: string): boolean {
   return s.functions.find((f) => f.sig === qualified)?.ok ?? false;
 }
 
-function pgstacFunctionsCheck(s: Snapshot, id: string, label: string, expected: readonly string[], why: string): VerifyCheck {
+function pgstacFunctionsCheck(
+  s: Snapshot,
+  id: string,
+  label: string,
+  expected: readonly string[],
+  why: string,
+): VerifyCheck {
   const base = objectsCheck(id, label, "pgstac", s.schemas, expected, (f) => fnPresent(s, `pgstac.${f}`), "functions");
   if (base.ok || !s.schemas.includes("pgstac")) return base;
   const standIn = s.pgstac_comment?.startsWith("pgSTAC stand-in") ?? false;
@@ -161,10 +201,12 @@ function pgstacFunctionsCheck(s: Snapshot, id: string, label: string, expected: 
 async function pgstacVersionCheck(s: Snapshot): Promise<VerifyCheck> {
   const id = "pgstac:version";
   const label = "pgSTAC version";
-  if (!s.schemas.includes("pgstac")) return { id, label, ok: false, detail: "Schema pgstac is missing: pgSTAC is not installed." };
+  if (!s.schemas.includes("pgstac"))
+    return { id, label, ok: false, detail: "Schema pgstac is missing: pgSTAC is not installed." };
   try {
     const [r] = await pgstacRead<{ v: string | null }>("SELECT pgstac.get_version() AS v");
-    if (!r?.v) return { id, label, ok: false, detail: "pgstac.get_version() returned nothing (no row in pgstac.migrations)." };
+    if (!r?.v)
+      return { id, label, ok: false, detail: "pgstac.get_version() returned nothing (no row in pgstac.migrations)." };
     return r.v.startsWith(PGSTAC_MAJOR_MINOR)
       ? { id, label, ok: true, detail: `pgSTAC ${r.v}.` }
       : { id, label, ok: false, detail: `pgSTAC ${r.v}: the console is built for pgSTAC ${PGSTAC_MAJOR_MINOR}x.` };
@@ -179,10 +221,24 @@ async function pgstacVersionCheck(s: Snapshot): Promise<VerifyCheck> {
 async function migrationsCheck(s: Snapshot): Promise<VerifyCheck> {
   const id = "console:migrations";
   const label = "Console migrations";
-  if (!s.schemas.includes("console")) return { id, label, ok: false, detail: "Schema console is missing: the console's migrations never ran (npx tsx scripts/migrate.ts)." };
-  if (!s.tables.includes("console.schema_migrations")) return { id, label, ok: false, detail: "console.schema_migrations is missing: the console's migrations never ran." };
+  if (!s.schemas.includes("console"))
+    return {
+      id,
+      label,
+      ok: false,
+      detail: "Schema console is missing: the console's migrations never ran (npx tsx scripts/migrate.ts).",
+    };
+  if (!s.tables.includes("console.schema_migrations"))
+    return {
+      id,
+      label,
+      ok: false,
+      detail: "console.schema_migrations is missing: the console's migrations never ran.",
+    };
   const recorded = new Map(
-    (await readQuery<{ name: string; checksum: string }>(`SELECT name, checksum FROM console.schema_migrations`)).map((r) => [r.name, r.checksum]),
+    (await readQuery<{ name: string; checksum: string }>(`SELECT name, checksum FROM console.schema_migrations`)).map(
+      (r) => [r.name, r.checksum],
+    ),
   );
   // Which set this database was set up with. Only a full migrate() (demo, tests, a local
   // database) applies 00_extensions.sql: then every file it would apply must be there, with or
@@ -196,19 +252,37 @@ async function migrationsCheck(s: Snapshot): Promise<VerifyCheck> {
   try {
     const names = full
       ? migrationFiles({ fixtures })
-      : [...migrationFiles({ consoleOnly: true }), ...migrationFiles({ fixtures: true }).filter((n) => !n.startsWith("console/") && recorded.has(n))];
+      : [
+          ...migrationFiles({ consoleOnly: true }),
+          ...migrationFiles({ fixtures: true }).filter((n) => !n.startsWith("console/") && recorded.has(n)),
+        ];
     expected = names.map((name) => ({
       name,
-      checksum: createHash("sha256").update(readFileSync(path.join(process.cwd(), "sql", name), "utf8")).digest("hex"),
+      checksum: createHash("sha256")
+        .update(readFileSync(path.join(process.cwd(), "sql", name), "utf8"))
+        .digest("hex"),
     }));
   } catch (err) {
-    return { id, label, ok: false, detail: `The migration files under sql/ could not be read (${(err as NodeJS.ErrnoException).code ?? "error"}); are they deployed with the console?` };
+    return {
+      id,
+      label,
+      ok: false,
+      detail: `The migration files under sql/ could not be read (${(err as NodeJS.ErrnoException).code ?? "error"}); are they deployed with the console?`,
+    };
   }
   const pending = expected.filter((f) => !recorded.has(f.name)).map((f) => f.name);
-  const changed = expected.filter((f) => recorded.has(f.name) && recorded.get(f.name) !== f.checksum).map((f) => f.name);
-  if (!pending.length && !changed.length) return { id, label, ok: true, detail: `All ${expected.length} files applied and up to date (${mode}).` };
-  const parts = [pending.length ? `not applied: ${list(pending)}` : "", changed.length ? `changed since applied: ${list(changed)}` : ""].filter(Boolean);
-  const how = full ? "npx tsx scripts/migrate.ts" : "npx tsx scripts/migrate.ts for console/, the maintenance redeploy for app/";
+  const changed = expected
+    .filter((f) => recorded.has(f.name) && recorded.get(f.name) !== f.checksum)
+    .map((f) => f.name);
+  if (!pending.length && !changed.length)
+    return { id, label, ok: true, detail: `All ${expected.length} files applied and up to date (${mode}).` };
+  const parts = [
+    pending.length ? `not applied: ${list(pending)}` : "",
+    changed.length ? `changed since applied: ${list(changed)}` : "",
+  ].filter(Boolean);
+  const how = full
+    ? "npx tsx scripts/migrate.ts"
+    : "npx tsx scripts/migrate.ts for console/, the maintenance redeploy for app/";
   return { id, label, ok: false, detail: `${parts.join("; ")} (${mode}). Apply them (${how}).` };
 }
 
@@ -216,15 +290,65 @@ export async function verifySchemas(): Promise<VerifyResult> {
   const s = await snapshot();
   const checks: VerifyCheck[] = [
     ...schemaChecks(s),
-    objectsCheck("app:tables", "app tables", "app", s.schemas, EXPECTED.appTables, (t) => s.tables.includes(`app.${t}`), "tables"),
+    objectsCheck(
+      "app:tables",
+      "app tables",
+      "app",
+      s.schemas,
+      EXPECTED.appTables,
+      (t) => s.tables.includes(`app.${t}`),
+      "tables",
+    ),
     statusCheck(s),
-    objectsCheck("app:functions", "app functions", "app", s.schemas, EXPECTED.appFunctions, (f) => fnPresent(s, `app.${f}`), "functions"),
-    objectsCheck("geo:catalog", "geo catalog table", "geo", s.schemas, EXPECTED.geoTables, (t) => s.tables.includes(`geo.${t}`), "tables"),
+    objectsCheck(
+      "app:functions",
+      "app functions",
+      "app",
+      s.schemas,
+      EXPECTED.appFunctions,
+      (f) => fnPresent(s, `app.${f}`),
+      "functions",
+    ),
+    objectsCheck(
+      "geo:catalog",
+      "geo catalog table",
+      "geo",
+      s.schemas,
+      EXPECTED.geoTables,
+      (t) => s.tables.includes(`geo.${t}`),
+      "tables",
+    ),
     await pgstacVersionCheck(s),
-    pgstacFunctionsCheck(s, "pgstac:console-functions", "pgSTAC functions the console calls", EXPECTED.pgstacConsoleFunctions, "The console reads and unpublishes STAC items with them."),
-    pgstacFunctionsCheck(s, "pgstac:search", "pgSTAC search functions", EXPECTED.pgstacSearchFunctions, "STAC API search (stac-fastapi, TiTiler) needs them."),
-    pgstacFunctionsCheck(s, "pgstac:hash", "pgSTAC search hash functions", EXPECTED.pgstacHashFunctions, "TiTiler needs them (seeds/003: critical)."),
-    objectsCheck("h3:tables", "h3 tables", "h3", s.schemas, EXPECTED.h3Tables, (t) => s.tables.includes(`h3.${t}`), "tables"),
+    pgstacFunctionsCheck(
+      s,
+      "pgstac:console-functions",
+      "pgSTAC functions the console calls",
+      EXPECTED.pgstacConsoleFunctions,
+      "The console reads and unpublishes STAC items with them.",
+    ),
+    pgstacFunctionsCheck(
+      s,
+      "pgstac:search",
+      "pgSTAC search functions",
+      EXPECTED.pgstacSearchFunctions,
+      "STAC API search (stac-fastapi, TiTiler) needs them.",
+    ),
+    pgstacFunctionsCheck(
+      s,
+      "pgstac:hash",
+      "pgSTAC search hash functions",
+      EXPECTED.pgstacHashFunctions,
+      "TiTiler needs them (seeds/003: critical).",
+    ),
+    objectsCheck(
+      "h3:tables",
+      "h3 tables",
+      "h3",
+      s.schemas,
+      EXPECTED.h3Tables,
+      (t) => s.tables.includes(`h3.${t}`),
+      "tables",
+    ),
     await migrationsCheck(s),
   ];
   return { ok: checks.every((c) => c.ok), checked_at: new Date().toISOString(), checks };

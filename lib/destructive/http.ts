@@ -12,7 +12,10 @@ import type { AnyOperation } from "./types";
  *   POST <path>?<params>&confirm=yes[&fingerprint=…][&cascade=yes] → the result (admin)
  * Each handler calls the guard first thing; apiRoute refuses cross-site cookie POSTs.
  */
-export function operationRoutes(op: AnyOperation, opts: { onError?: (err: AppError, params: Record<string, string>) => Response | null } = {}) {
+export function operationRoutes(
+  op: AnyOperation,
+  opts: { onError?: (err: AppError, params: Record<string, string>) => Response | null } = {},
+) {
   const GET = apiRoute(async (req: Request) => {
     await requireRole("reader");
     const params = Object.fromEntries(new URL(req.url).searchParams);

@@ -61,7 +61,13 @@ function finishPlan(op: AnyOperation, body: PlanBody<unknown>): Plan {
     ...rest,
     action: op.action,
     title: op.title,
-    fingerprint: fingerprintOf({ action: op.action, target: body.target, items: body.items, dependents: body.dependents, state }),
+    fingerprint: fingerprintOf({
+      action: op.action,
+      target: body.target,
+      items: body.items,
+      dependents: body.dependents,
+      state,
+    }),
   };
 }
 
@@ -101,13 +107,22 @@ const querier =
  * admins pass; a signed-in non-admin is refused and audited; an anonymous caller is refused and
  * only logged (a flood of anonymous requests must not fill the audit log).
  */
-export async function requireOperator(action: string, target: string | null, parameters: Record<string, unknown>): Promise<User> {
+export async function requireOperator(
+  action: string,
+  target: string | null,
+  parameters: Record<string, unknown>,
+): Promise<User> {
   try {
     return await requireRole("admin");
   } catch (err) {
     if (err instanceof AppError && err.code === "forbidden") {
       const user = await getCurrentUser().catch(() => null);
-      if (user) await tryAudit({ ...(await auditBase(user, action, target, parameters)), outcome: "refused", error: { message: err.message, code: err.code } });
+      if (user)
+        await tryAudit({
+          ...(await auditBase(user, action, target, parameters)),
+          outcome: "refused",
+          error: { message: err.message, code: err.code },
+        });
     } else if (err instanceof AppError && err.code === "unauthorized") {
       log.warn("anonymous mutation refused", { action, target: target?.slice(0, 256) });
     }
@@ -117,7 +132,14 @@ export async function requireOperator(action: string, target: string | null, par
 
 async function auditBase(user: User, action: string, target: string | null, parameters: Record<string, unknown>) {
   const ctx = await requestContext().catch(() => ({ requestId: null, clientAddress: null }));
-  return { actor: auditActor(user), action, target, parameters, requestId: ctx.requestId, clientAddress: ctx.clientAddress };
+  return {
+    actor: auditActor(user),
+    action,
+    target,
+    parameters,
+    requestId: ctx.requestId,
+    clientAddress: ctx.clientAddress,
+  };
 }
 
 async function tryAudit(entry: AuditEntry): Promise<string | null> {
@@ -138,17 +160,37 @@ export const DESTRUCTIVE_DISABLED_MESSAGE =
  * (400 bad input, 404 nothing there, 409 busy / changed / dependents / switched off); the audit
  * row is written in every case.
  */
-export async function runOperation<R>(op: AnyOperation, raw: Record<string, unknown>, user: User, opts: RunOptions): Promise<RunResult<R>> {
+export async function runOperation<R>(
+  op: AnyOperation,
+  raw: Record<string, unknown>,
+  user: User,
+  opts: RunOptions,
+): Promise<RunResult<R>> {
   const started = Date.now();
   const rawTarget = typeof raw.table_name === "string" ? raw.table_name : null;
   const base = await auditBase(user, op.action, rawTarget, raw);
   const fail = async (outcome: AuditOutcome, err: AppError, extra: Partial<AuditEntry> = {}): Promise<never> => {
-    await tryAudit({ ...base, ...extra, outcome, error: { message: err.message, code: err.code, ...(err.details?.sqlstate ? { sqlstate: String(err.details.sqlstate) } : {}) }, durationMs: Date.now() - started });
+    await tryAudit({
+      ...base,
+      ...extra,
+      outcome,
+      error: {
+        message: err.message,
+        code: err.code,
+        ...(err.details?.sqlstate ? { sqlstate: String(err.details.sqlstate) } : {}),
+      },
+      durationMs: Date.now() - started,
+    });
     throw err;
   };
 
   if ("api" in opts.confirm && opts.confirm.api !== "yes") {
-    return fail("refused", new AppError("bad_request", 'Invalid confirm: must be "yes" to execute (safety measure)', { parameter: "confirm" }));
+    return fail(
+      "refused",
+      new AppError("bad_request", 'Invalid confirm: must be "yes" to execute (safety measure)', {
+        parameter: "confirm",
+      }),
+    );
   }
   let input: unknown;
   try {
@@ -157,7 +199,10 @@ export async function runOperation<R>(op: AnyOperation, raw: Record<string, unkn
     return fail("refused", err as AppError);
   }
   if (op.schemaDestroying && !getConfig().allowDestructiveMaintenance) {
-    return fail("refused", new AppError("conflict", DESTRUCTIVE_DISABLED_MESSAGE, { reason: "destructive_maintenance_disabled" }));
+    return fail(
+      "refused",
+      new AppError("conflict", DESTRUCTIVE_DISABLED_MESSAGE, { reason: "destructive_maintenance_disabled" }),
+    );
   }
 
   const client = await adminPool().connect();
@@ -171,7 +216,14 @@ export async function runOperation<R>(op: AnyOperation, raw: Record<string, unkn
     const acquired = await lock(client, op, rawTarget);
     if (!acquired) {
       const running = await describeRunning();
-      return await fail("conflict", new AppError("conflict", `${running ?? "Another maintenance operation"} is running; retry when it has finished.`, { reason: "busy" }));
+      return await fail(
+        "conflict",
+        new AppError(
+          "conflict",
+          `${running ?? "Another maintenance operation"} is running; retry when it has finished.`,
+          { reason: "busy" },
+        ),
+      );
     }
     runId = await startRun(op, rawTarget, base.actor.name, client);
 
@@ -185,16 +237,24 @@ export async function runOperation<R>(op: AnyOperation, raw: Record<string, unkn
       throw new AppError("bad_request", `Type ${plan.confirmText} exactly to confirm.`, { parameter: "confirmation" });
     }
     if (opts.fingerprint && opts.fingerprint !== plan.fingerprint) {
-      throw new AppError("conflict", "Changed since you looked: what this would remove is no longer what you confirmed. Review the new plan and confirm again.", {
-        reason: "stale_plan",
-        fingerprint: plan.fingerprint,
-      });
+      throw new AppError(
+        "conflict",
+        "Changed since you looked: what this would remove is no longer what you confirmed. Review the new plan and confirm again.",
+        {
+          reason: "stale_plan",
+          fingerprint: plan.fingerprint,
+        },
+      );
     }
     if (plan.dependents.length && !opts.acceptDependents) {
-      throw new AppError("conflict", `Other objects depend on this and would be dropped with it: ${plan.dependents.map((d) => `${d.kind} ${d.name}`).join(", ")}. Confirm them explicitly (cascade=yes) or remove them first.`, {
-        reason: "dependents",
-        dependents: plan.dependents,
-      });
+      throw new AppError(
+        "conflict",
+        `Other objects depend on this and would be dropped with it: ${plan.dependents.map((d) => `${d.kind} ${d.name}`).join(", ")}. Confirm them explicitly (cascade=yes) or remove them first.`,
+        {
+          reason: "dependents",
+          dependents: plan.dependents,
+        },
+      );
     }
     await client.query(`SELECT set_config('lock_timeout', $1, true)`, [LOCK_TIMEOUT]);
 
@@ -206,7 +266,10 @@ export async function runOperation<R>(op: AnyOperation, raw: Record<string, unkn
       if (op.transaction === "per-step" && i > 0) {
         await client.query("BEGIN");
         inTransaction = true;
-        await client.query(`SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)`, [String(op.statementTimeoutMs), LOCK_TIMEOUT]);
+        await client.query(`SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)`, [
+          String(op.statementTimeoutMs),
+          LOCK_TIMEOUT,
+        ]);
       }
       await step.run(client, plan, state);
       if (op.transaction === "per-step") {
@@ -222,7 +285,14 @@ export async function runOperation<R>(op: AnyOperation, raw: Record<string, unkn
       inTransaction = true;
     }
     const auditId = await writeAudit(
-      { ...base, outcome: "success", fingerprint: plan.fingerprint, warnings: state.warnings, details: { result, steps: steps.map((s) => s.label) }, durationMs: Date.now() - started },
+      {
+        ...base,
+        outcome: "success",
+        fingerprint: plan.fingerprint,
+        warnings: state.warnings,
+        details: { result, steps: steps.map((s) => s.label) },
+        durationMs: Date.now() - started,
+      },
       client,
     );
     await client.query("COMMIT");
@@ -243,12 +313,25 @@ export async function runOperation<R>(op: AnyOperation, raw: Record<string, unkn
       e = new AppError("conflict", TABLE_IN_USE_MESSAGE, { reason: "lock_timeout", sqlstate: code });
       outcome = "conflict";
     } else {
-      log.error("destructive operation failed", { action: op.action, target: base.target, code, error: (err as Error)?.message ?? String(err) });
-      e = new AppError("internal", `The database refused the operation; nothing was changed${op.transaction === "per-step" ? " after the last completed step" : ""}. The error was logged on the server${code ? ` (SQLSTATE ${code})` : ""}.`, code ? { sqlstate: code } : undefined);
+      log.error("destructive operation failed", {
+        action: op.action,
+        target: base.target,
+        code,
+        error: (err as Error)?.message ?? String(err),
+      });
+      e = new AppError(
+        "internal",
+        `The database refused the operation; nothing was changed${op.transaction === "per-step" ? " after the last completed step" : ""}. The error was logged on the server${code ? ` (SQLSTATE ${code})` : ""}.`,
+        code ? { sqlstate: code } : undefined,
+      );
     }
     if (runId) await finishRun(runId, outcome === "conflict" ? "conflict" : "failed");
     // The audit row is written after the rollback, so it survives it.
-    return await fail(outcome, e, { fingerprint: plan?.fingerprint ?? null, warnings: state.warnings, details: Object.keys(state.out).length ? { partial: state.out } : {} });
+    return await fail(outcome, e, {
+      fingerprint: plan?.fingerprint ?? null,
+      warnings: state.warnings,
+      details: Object.keys(state.out).length ? { partial: state.out } : {},
+    });
   } finally {
     if (!broken) await client.query("SELECT pg_advisory_unlock_all()").catch(() => (broken = true));
     client.release(broken || undefined);
@@ -261,14 +344,21 @@ async function lock(client: PoolClient, op: AnyOperation, target: string | null)
     const r = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [GLOBAL_LOCK]);
     return r.rows[0].ok;
   }
-  const r = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock_shared(hashtext($1)) AS ok`, [GLOBAL_LOCK]);
+  const r = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock_shared(hashtext($1)) AS ok`, [
+    GLOBAL_LOCK,
+  ]);
   if (!r.rows[0].ok) return false;
   // Two runs on one target queue here; the second then finds what the first left (e.g. "not found").
   await client.query(`SELECT pg_advisory_lock(hashtext($1))`, [`${op.action}:${target ?? ""}`]);
   return true;
 }
 
-async function startRun(op: AnyOperation, target: string | null, actor: string, client: PoolClient): Promise<string | null> {
+async function startRun(
+  op: AnyOperation,
+  target: string | null,
+  actor: string,
+  client: PoolClient,
+): Promise<string | null> {
   const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
   try {
     const r = await adminPool().query<{ id: string }>(
@@ -285,7 +375,12 @@ async function startRun(op: AnyOperation, target: string | null, actor: string, 
 async function progress(runId: string | null, step: number, total: number, label: string | null) {
   if (!runId) return;
   await adminPool()
-    .query(`UPDATE console.operation_runs SET step = $2, steps_total = $3, step_label = $4 WHERE id = $1`, [runId, step, total, label])
+    .query(`UPDATE console.operation_runs SET step = $2, steps_total = $3, step_label = $4 WHERE id = $1`, [
+      runId,
+      step,
+      total,
+      label,
+    ])
     .catch(() => undefined);
 }
 
@@ -338,5 +433,9 @@ export async function recentOperationRuns(limit = 10): Promise<OperationRun[]> {
        FROM console.operation_runs r ORDER BY r.id DESC LIMIT $1`,
     [Math.min(Math.max(limit, 1), 50)],
   );
-  return rows.rows.map((r) => ({ ...r, started_at: new Date(r.started_at).toISOString(), finished_at: r.finished_at ? new Date(r.finished_at).toISOString() : null }));
+  return rows.rows.map((r) => ({
+    ...r,
+    started_at: new Date(r.started_at).toISOString(),
+    finished_at: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+  }));
 }

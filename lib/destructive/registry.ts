@@ -1,6 +1,11 @@
 import "server-only";
 import { cleanupOperation } from "./operations/cleanup";
-import { fullRebuildOperation, redeployAppOperation, redeployPgstacOperation, stacNukeOperation } from "./operations/schemas";
+import {
+  fullRebuildOperation,
+  redeployAppOperation,
+  redeployPgstacOperation,
+  stacNukeOperation,
+} from "./operations/schemas";
 import { cancelQueryOperation, terminateSessionOperation } from "./operations/sessions";
 import { stacOrphansOperation } from "./operations/stac-orphans";
 import { unpublishOperation } from "./operations/unpublish";

@@ -56,7 +56,9 @@ export function exportResponse<T>(spec: ExportSpec<T>): Response {
         let chunk = "";
         for (const r of rows) {
           if (spec.format === "csv") chunk += spec.columns.map((c) => csvField(r[c])).join(",") + "\r\n";
-          else chunk += (sent > 0 ? "," : "") + JSON.stringify(Object.fromEntries(spec.columns.map((c) => [c, r[c] ?? null])));
+          else
+            chunk +=
+              (sent > 0 ? "," : "") + JSON.stringify(Object.fromEntries(spec.columns.map((c) => [c, r[c] ?? null])));
           sent++;
         }
         cursor = next ?? undefined;
@@ -72,11 +74,20 @@ export function exportResponse<T>(spec: ExportSpec<T>): Response {
       } catch (err) {
         // The 200 and the rows so far are already sent: end the file with a marker a person and a
         // script can both see, instead of a file that merely looks shorter.
-        log.error("export failed mid-stream", { export: spec.name, rows_sent: sent, code: (err as { code?: string }).code, error: (err as Error).message });
+        log.error("export failed mid-stream", {
+          export: spec.name,
+          rows_sent: sent,
+          code: (err as { code?: string }).code,
+          error: (err as Error).message,
+        });
         done = true;
         const why = `export incomplete: the database stopped answering after ${sent} rows; retry`;
         controller.enqueue(
-          enc.encode(spec.format === "csv" ? `# ERROR: ${why}\r\n` : `],"count":${sent},"complete":false,"error":${JSON.stringify(why)}}`),
+          enc.encode(
+            spec.format === "csv"
+              ? `# ERROR: ${why}\r\n`
+              : `],"count":${sent},"complete":false,"error":${JSON.stringify(why)}}`,
+          ),
         );
         controller.close();
       }

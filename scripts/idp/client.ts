@@ -12,21 +12,28 @@ interface JsonResponse {
   json: Record<string, unknown>;
 }
 
-function requestJson(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<JsonResponse> {
+function requestJson(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<JsonResponse> {
   const ca = readFileSync(TLS_CERT_PATH, "utf8");
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: init.method ?? "GET", headers: init.headers, ca, timeout: 10_000 }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> });
-        } catch {
-          reject(new Error(`${url}: HTTP ${res.statusCode}, not JSON: ${text.slice(0, 200)}`));
-        }
-      });
-    });
+    const req = https.request(
+      url,
+      { method: init.method ?? "GET", headers: init.headers, ca, timeout: 10_000 },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> });
+          } catch {
+            reject(new Error(`${url}: HTTP ${res.statusCode}, not JSON: ${text.slice(0, 200)}`));
+          }
+        });
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`${url}: timed out`)));
     req.on("error", reject);
     req.end(init.body);
@@ -69,7 +76,9 @@ export async function clientCredentialsToken(clientId: string, iss: string = iss
     }).toString(),
   });
   if (status !== 200 || typeof json.access_token !== "string") {
-    throw new Error(`token request for ${clientId} failed: HTTP ${status} ${json.error ?? ""} ${json.error_description ?? ""}`.trim());
+    throw new Error(
+      `token request for ${clientId} failed: HTTP ${status} ${json.error ?? ""} ${json.error_description ?? ""}`.trim(),
+    );
   }
   return json.access_token;
 }

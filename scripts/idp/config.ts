@@ -22,7 +22,8 @@ export const ROLE_READER = "GeoAdmin.Reader";
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
   const value = raw ? Number(raw) : fallback;
-  if (!Number.isInteger(value) || value <= 0 || value > 65535) throw new Error(`${name} must be a TCP port, got ${raw}`);
+  if (!Number.isInteger(value) || value <= 0 || value > 65535)
+    throw new Error(`${name} must be a TCP port, got ${raw}`);
   return value;
 }
 

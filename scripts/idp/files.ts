@@ -8,7 +8,16 @@
  *   secrets.json                client secrets and cookie-signing keys
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
 import { generate as generateCertificate } from "selfsigned";
@@ -131,7 +140,9 @@ export function readSecrets(): IdpSecrets {
     return JSON.parse(readFileSync(SECRETS_PATH, "utf8")) as IdpSecrets;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new Error(`${SECRETS_PATH} does not exist yet: start the local provider once (npx tsx scripts/idp/server.ts)`);
+      throw new Error(
+        `${SECRETS_PATH} does not exist yet: start the local provider once (npx tsx scripts/idp/server.ts)`,
+      );
     }
     throw err;
   }

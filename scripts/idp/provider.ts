@@ -18,7 +18,14 @@
 import http from "node:http";
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import Provider, { errors, interactionPolicy, type Client, type KoaContext, type OIDCContext, type Token } from "oidc-provider";
+import Provider, {
+  errors,
+  interactionPolicy,
+  type Client,
+  type KoaContext,
+  type OIDCContext,
+  type Token,
+} from "oidc-provider";
 import { createMemoryAdapter } from "oidc-provider/lib/adapters/memory_adapter.js";
 import {
   DAEMON_CLIENTS,
@@ -151,7 +158,11 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
     extraClientMetadata: {
       properties: ["roles"],
       validator(_ctx: unknown, key: string, value: unknown) {
-        if (key === "roles" && value !== undefined && !(Array.isArray(value) && value.every((r) => typeof r === "string"))) {
+        if (
+          key === "roles" &&
+          value !== undefined &&
+          !(Array.isArray(value) && value.every((r) => typeof r === "string"))
+        ) {
           throw new Error("roles must be an array of strings");
         }
       },
@@ -230,7 +241,12 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
       const common = { tid: LOCAL_TENANT_ID, ver: "2.0", azp: token.clientId };
       if (token.kind === "ClientCredentials") {
         const client = await provider.Client.find(token.clientId);
-        return { ...common, oid: daemonById(token.clientId)?.oid, roles: (client?.roles as string[] | undefined) ?? [], idtyp: "app" };
+        return {
+          ...common,
+          oid: daemonById(token.clientId)?.oid,
+          roles: (client?.roles as string[] | undefined) ?? [],
+          idtyp: "app",
+        };
       }
       const account = accountBySub(token.accountId);
       if (!account) return common;
@@ -268,10 +284,14 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
       if (!client || !accountId) return undefined;
       const grantId = result?.consent?.grantId ?? session?.grantIdFor(client.clientId);
       const existing = grantId ? await provider.Grant.find(grantId) : undefined;
-      const grant = existing?.accountId === accountId ? existing : new provider.Grant({ accountId, clientId: client.clientId });
+      const grant =
+        existing?.accountId === accountId ? existing : new provider.Grant({ accountId, clientId: client.clientId });
       grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(" "));
       for (const [resource, server] of Object.entries(ctx.oidc.resourceServers)) {
-        grant.addResourceScope(resource, [...ctx.oidc.requestParamScopes].filter((s) => server.scopes.has(s)).join(" "));
+        grant.addResourceScope(
+          resource,
+          [...ctx.oidc.requestParamScopes].filter((s) => server.scopes.has(s)).join(" "),
+        );
       }
       await grant.save();
       return grant;
@@ -332,10 +352,16 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
   // http://127.0.0.1|localhost:<port>/auth/callback (and post-logout <same>/) is registered. Loopback only.
   const { redirectUriAllowed, postLogoutRedirectUriAllowed } = provider.Client.prototype;
   provider.Client.prototype.redirectUriAllowed = function (this: Client, uri: string) {
-    return redirectUriAllowed.call(this, uri) || (this.clientId === LOCAL_CLIENT_ID && isLoopbackConsoleUri(uri, "/auth/callback"));
+    return (
+      redirectUriAllowed.call(this, uri) ||
+      (this.clientId === LOCAL_CLIENT_ID && isLoopbackConsoleUri(uri, "/auth/callback"))
+    );
   };
   provider.Client.prototype.postLogoutRedirectUriAllowed = function (this: Client, uri: string) {
-    return postLogoutRedirectUriAllowed.call(this, uri) || (this.clientId === LOCAL_CLIENT_ID && isLoopbackConsoleUri(uri, "/"));
+    return (
+      postLogoutRedirectUriAllowed.call(this, uri) ||
+      (this.clientId === LOCAL_CLIENT_ID && isLoopbackConsoleUri(uri, "/"))
+    );
   };
 
   // Discovery is read over HTTPS; send browsers to the plain-HTTP listener instead.
@@ -356,9 +382,12 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
   // token; MSAL keys its accounts on it (homeAccountId "<oid>.<tid>") and warns without it.
   provider.use(async (ctx, next) => {
     await next();
-    const body = ctx.path === "/token" && ctx.status === 200 ? (ctx.body as Record<string, unknown> | undefined) : undefined;
+    const body =
+      ctx.path === "/token" && ctx.status === 200 ? (ctx.body as Record<string, unknown> | undefined) : undefined;
     if (typeof body?.id_token !== "string") return;
-    const claims = JSON.parse(Buffer.from(body.id_token.split(".")[1], "base64url").toString("utf8")) as { oid?: string };
+    const claims = JSON.parse(Buffer.from(body.id_token.split(".")[1], "base64url").toString("utf8")) as {
+      oid?: string;
+    };
     body.client_info = Buffer.from(JSON.stringify({ uid: claims.oid, utid: LOCAL_TENANT_ID })).toString("base64url");
   });
 
@@ -373,7 +402,10 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
     } catch {
       return sendPage(
         ctx,
-        errorPage({ error: "sign-in expired", error_description: "This sign-in page is no longer valid. Go back to the console and sign in again." }),
+        errorPage({
+          error: "sign-in expired",
+          error_description: "This sign-in page is no longer valid. Go back to the console and sign in again.",
+        }),
         400,
       );
     }
@@ -389,7 +421,11 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
       return finish({ consent: {} });
     }
     const clientName = (await provider.Client.find(String(details.params.client_id)))?.clientName;
-    const page = { action: `${TENANT_PATH}/interaction/${details.uid}`, cancelUrl: `${TENANT_PATH}/interaction/${details.uid}/abort`, clientName: String(clientName ?? details.params.client_id) };
+    const page = {
+      action: `${TENANT_PATH}/interaction/${details.uid}`,
+      cancelUrl: `${TENANT_PATH}/interaction/${details.uid}/abort`,
+      clientName: String(clientName ?? details.params.client_id),
+    };
     if (ctx.method === "GET") {
       const hint = typeof details.params.login_hint === "string" ? details.params.login_hint : undefined;
       return sendPage(ctx, loginPage({ ...page, username: hint }));
@@ -399,11 +435,17 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
     const username = (form.get("username") ?? "").trim().toLowerCase();
     const account = DEMO_ACCOUNTS.find((a) => a.username === username);
     if (!account) {
-      const message = username ? `There is no account ${username} here. Use one of the demo accounts below.` : "Enter a username.";
+      const message = username
+        ? `There is no account ${username} here. Use one of the demo accounts below.`
+        : "Enter a username.";
       return sendPage(ctx, loginPage({ ...page, username, error: { field: "username", message } }), 401);
     }
     if (form.get("password") !== account.password) {
-      return sendPage(ctx, loginPage({ ...page, username, error: { field: "password", message: "Wrong password." } }), 401);
+      return sendPage(
+        ctx,
+        loginPage({ ...page, username, error: { field: "password", message: "Wrong password." } }),
+        401,
+      );
     }
     return finish({ login: { accountId: account.sub }, ...(selecting ? { select_account: {} } : {}) });
   });
@@ -415,10 +457,20 @@ export async function startIdp(opts: StartIdpOptions = {}): Promise<RunningIdp> 
   const app = provider.callback();
   const handler = (browserOnly: boolean) => (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? "/";
-    const inner = url.startsWith(`${TENANT_PATH}/`) || url.startsWith(`${TENANT_PATH}?`) ? url.slice(TENANT_PATH.length) : url === TENANT_PATH ? "/" : undefined;
-    if (inner === undefined) return sendText(res, 404, `Not found. This is the local OpenID provider; its issuer is ${iss}`);
+    const inner =
+      url.startsWith(`${TENANT_PATH}/`) || url.startsWith(`${TENANT_PATH}?`)
+        ? url.slice(TENANT_PATH.length)
+        : url === TENANT_PATH
+          ? "/"
+          : undefined;
+    if (inner === undefined)
+      return sendText(res, 404, `Not found. This is the local OpenID provider; its issuer is ${iss}`);
     if (browserOnly && !BROWSER_PATHS.test(inner)) {
-      return sendText(res, 404, `Not found. This plain-HTTP listener serves only the browser pages; use ${iss}${inner}`);
+      return sendText(
+        res,
+        404,
+        `Not found. This plain-HTTP listener serves only the browser pages; use ${iss}${inner}`,
+      );
     }
     Object.assign(req, { originalUrl: url, baseUrl: TENANT_PATH });
     req.url = inner;

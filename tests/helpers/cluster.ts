@@ -9,8 +9,11 @@ export const PGPORT = process.env.PGPORT ?? "54329";
 // TEST_TEMPLATE_DB lets two test runs share the cluster without dropping each other's template.
 export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DB ?? "geoetl_test_template";
 // The cluster's generated password (scripts/db.sh keeps it in .data/pg-password).
-const PASSWORD = encodeURIComponent(process.env.PGPASSWORD || execFileSync("bash", ["scripts/db.sh", "password"], { encoding: "utf8" }).trim());
-export const urlFor = (db: string, user = "postgres") => `postgresql://${user}:${PASSWORD}@127.0.0.1:${PGPORT}/${db}?sslmode=disable`;
+const PASSWORD = encodeURIComponent(
+  process.env.PGPASSWORD || execFileSync("bash", ["scripts/db.sh", "password"], { encoding: "utf8" }).trim(),
+);
+export const urlFor = (db: string, user = "postgres") =>
+  `postgresql://${user}:${PASSWORD}@127.0.0.1:${PGPORT}/${db}?sslmode=disable`;
 
 export function startCluster(): void {
   execFileSync("bash", ["scripts/db.sh", "start"], { stdio: "inherit", env: { ...process.env, PGPORT } });

@@ -32,7 +32,16 @@ function walk(dir: string): string[] {
 
 const harmful = () => {
   const f = new FormData();
-  for (const [k, v] of Object.entries({ table_name: "world_countries", confirmation: "world_countries", confirm: "yes", return_to: "/geo", days: "1", mode: "all", pid: "1" })) f.set(k, v);
+  for (const [k, v] of Object.entries({
+    table_name: "world_countries",
+    confirmation: "world_countries",
+    confirm: "yes",
+    return_to: "/geo",
+    days: "1",
+    mode: "all",
+    pid: "1",
+  }))
+    f.set(k, v);
   return f;
 };
 
@@ -52,7 +61,10 @@ describe("server action inventory", () => {
   for (const file of modules) {
     it(`${file}: every action refuses anonymous callers, accounts without a role and readers`, async () => {
       const mod = (await import(/* @vite-ignore */ path.resolve(file))) as Record<string, unknown>;
-      const actions = Object.entries(mod).filter(([, v]) => typeof v === "function") as [string, (...a: unknown[]) => Promise<unknown>][];
+      const actions = Object.entries(mod).filter(([, v]) => typeof v === "function") as [
+        string,
+        (...a: unknown[]) => Promise<unknown>,
+      ][];
       expect(actions.length, file).toBeGreaterThan(0);
       for (const [name, action] of actions) {
         for (const who of ["anonymous", "norole", "reader"] as const) {
@@ -65,9 +77,14 @@ describe("server action inventory", () => {
             (e: unknown) => e,
           );
           const text = JSON.stringify(outcome, Object.getOwnPropertyNames(outcome ?? {}));
-          expect(text, `${file}#${name} as ${who}`).toMatch(who === "anonymous" ? /Sign in first/ : /needs the admin role/);
+          expect(text, `${file}#${name} as ${who}`).toMatch(
+            who === "anonymous" ? /Sign in first/ : /needs the admin role/,
+          );
           const after = await catalog();
-          expect({ tables: after.tables, metadata: after.metadata }, `${file}#${name} as ${who}`).toEqual({ tables: before.tables, metadata: before.metadata });
+          expect({ tables: after.tables, metadata: after.metadata }, `${file}#${name} as ${who}`).toEqual({
+            tables: before.tables,
+            metadata: before.metadata,
+          });
           // Anonymous refusals are logged, never written to the audit log; signed-in ones are audited.
           if (who === "anonymous") expect(after.audit, `${file}#${name} anonymous audit`).toBe(before.audit);
         }

@@ -15,17 +15,50 @@ vi.mock("next/headers", () => import("../helpers/next-headers"));
 const db = testDatabase("audit");
 let readerToken = "";
 
-const QUINN: AuditActor = { oid: "a1111111-0000-4000-8000-000000000001", name: "Quinn Auditor", username: "quinn@geoetl.local", role: "admin" };
-const QUENTIN: AuditActor = { oid: "a2222222-0000-4000-8000-000000000002", name: "Quentin Reader", username: "qr@geoetl.local", role: "reader" };
-const ZED: AuditActor = { oid: "a3333333-0000-4000-8000-000000000003", name: "Zed", username: "zed.quinn@geoetl.local", role: "admin" };
+const QUINN: AuditActor = {
+  oid: "a1111111-0000-4000-8000-000000000001",
+  name: "Quinn Auditor",
+  username: "quinn@geoetl.local",
+  role: "admin",
+};
+const QUENTIN: AuditActor = {
+  oid: "a2222222-0000-4000-8000-000000000002",
+  name: "Quentin Reader",
+  username: "qr@geoetl.local",
+  role: "reader",
+};
+const ZED: AuditActor = {
+  oid: "a3333333-0000-4000-8000-000000000003",
+  name: "Zed",
+  username: "zed.quinn@geoetl.local",
+  role: "admin",
+};
 
 // Every action of this file starts with "audtest.", so the seeded database's own rows never match.
 const ARRANGED: Array<Pick<AuditEntry, "actor" | "action" | "outcome"> & Partial<AuditEntry>> = [
   { actor: QUINN, action: "audtest.geo.unpublish", target: "rivers", outcome: "success", durationMs: 120 },
-  { actor: QUENTIN, action: "audtest.geo.unpublish", target: "rivers", outcome: "refused", error: { message: "needs admin", code: "forbidden" } },
-  { actor: QUINN, action: "audtest.maintenance.cleanup", outcome: "failed", error: { message: "lock timeout", sqlstate: "55P03" }, parameters: { days: 30 } },
+  {
+    actor: QUENTIN,
+    action: "audtest.geo.unpublish",
+    target: "rivers",
+    outcome: "refused",
+    error: { message: "needs admin", code: "forbidden" },
+  },
+  {
+    actor: QUINN,
+    action: "audtest.maintenance.cleanup",
+    outcome: "failed",
+    error: { message: "lock timeout", sqlstate: "55P03" },
+    parameters: { days: 30 },
+  },
   { actor: ZED, action: "audtest.maintenance.redeploy", outcome: "conflict", fingerprint: "fp-1" },
-  { actor: QUINN, action: "audtest.maintenance.cleanup", outcome: "success", parameters: { days: 30 }, details: { deleted: 12 } },
+  {
+    actor: QUINN,
+    action: "audtest.maintenance.cleanup",
+    outcome: "success",
+    parameters: { days: 30 },
+    details: { deleted: 12 },
+  },
   { actor: QUENTIN, action: "audtest.stac.nuke", outcome: "refused" },
   { actor: ZED, action: "audtest.geo.unpublish", target: "lakes", outcome: "failed", warnings: ["stac item missing"] },
 ];
@@ -69,7 +102,11 @@ describe("writeAudit", () => {
       details: { error: "bad\u0000input", nested: { v: "z\u0000" } },
       warnings: ["w\u0000"],
     });
-    const row = (await db.client.query("SELECT actor, target, details, warnings, outcome FROM console.audit_log WHERE id = $1", [id])).rows[0];
+    const row = (
+      await db.client.query("SELECT actor, target, details, warnings, outcome FROM console.audit_log WHERE id = $1", [
+        id,
+      ])
+    ).rows[0];
     expect(row.actor).toBe("Eve (local:eve)");
     expect(row.outcome).toBe("refused");
     expect(row.target.startsWith("a\ufffdb")).toBe(true);
@@ -122,20 +159,33 @@ describe("listAudit filters", () => {
   });
 
   it("action: exact, or a prefix ending in '.' or '*'", async () => {
-    expect(ids((await listAudit({ action: "audtest.geo.unpublish" })).rows)).toEqual(expected((r) => r.action === "audtest.geo.unpublish"));
-    expect(ids((await listAudit({ action: "audtest.maintenance." })).rows)).toEqual(expected((r) => r.action.startsWith("audtest.maintenance.")));
-    expect(ids((await listAudit({ action: "audtest.maint*" })).rows)).toEqual(expected((r) => r.action.startsWith("audtest.maint")));
+    expect(ids((await listAudit({ action: "audtest.geo.unpublish" })).rows)).toEqual(
+      expected((r) => r.action === "audtest.geo.unpublish"),
+    );
+    expect(ids((await listAudit({ action: "audtest.maintenance." })).rows)).toEqual(
+      expected((r) => r.action.startsWith("audtest.maintenance.")),
+    );
+    expect(ids((await listAudit({ action: "audtest.maint*" })).rows)).toEqual(
+      expected((r) => r.action.startsWith("audtest.maint")),
+    );
     expect((await listAudit({ action: "audtest.maintenance" })).rows).toEqual([]); // exact: no such action
     expect((await listAudit({ action: "audtest%." })).rows).toEqual([]); // % is literal
   });
 
   it("outcome: one or several", async () => {
     const base = { action: "audtest." };
-    for (const outcomes of [["refused"], ["success", "failed"], ["failed", "refused", "conflict"], ["success", "failed", "refused", "conflict"]] as AuditOutcome[][]) {
+    for (const outcomes of [
+      ["refused"],
+      ["success", "failed"],
+      ["failed", "refused", "conflict"],
+      ["success", "failed", "refused", "conflict"],
+    ] as AuditOutcome[][]) {
       const rows = (await listAudit({ ...base, outcomes })).rows;
       expect(ids(rows), outcomes.join(",")).toEqual(expected((r) => outcomes.includes(r.outcome)));
     }
-    expect(ids((await listAudit({ actor: "quinn", outcomes: ["success", "conflict"] })).rows)).toEqual(expected((r) => r.actor === QUINN && r.outcome === "success"));
+    expect(ids((await listAudit({ actor: "quinn", outcomes: ["success", "conflict"] })).rows)).toEqual(
+      expected((r) => r.actor === QUINN && r.outcome === "success"),
+    );
   });
 
   it("time window: since inclusive, until exclusive", async () => {
@@ -143,7 +193,10 @@ describe("listAudit filters", () => {
     const until = written[5].at;
     const rows = (await listAudit({ action: "audtest.", since, until })).rows;
     expect(ids(rows)).toEqual([written[4].id, written[3].id, written[2].id]);
-    expect(ids((await listAudit({ action: "audtest.", since: written[5].at })).rows)).toEqual([written[6].id, written[5].id]);
+    expect(ids((await listAudit({ action: "audtest.", since: written[5].at })).rows)).toEqual([
+      written[6].id,
+      written[5].id,
+    ]);
     expect(ids((await listAudit({ action: "audtest.", until: written[1].at })).rows)).toEqual([written[0].id]);
     expect((await listAudit({ action: "audtest.", since: new Date(Date.now() + 3_600_000) })).rows).toEqual([]);
   });
@@ -183,13 +236,30 @@ describe("GET /api/audit", async () => {
     const res = await call(GET, "/api/audit?action=audtest.&outcome=refused,failed&actor=Q&limit=2");
     expect(res.status).toBe(200);
     const body = await res.json();
-    const want = expected((r) => (r.outcome === "refused" || r.outcome === "failed") && (r.actor === QUINN || r.actor === QUENTIN));
+    const want = expected(
+      (r) => (r.outcome === "refused" || r.outcome === "failed") && (r.actor === QUINN || r.actor === QUENTIN),
+    );
     expect(ids(body.entries)).toEqual(want.slice(0, 2));
     expect(body.next_before).toBe(want[1]);
-    expect(body.filters_applied).toEqual({ actor: "Q", action: "audtest.", action_match: "prefix", outcome: ["failed", "refused"] });
-    expect(body.entries[0]).toEqual(expect.objectContaining({ id: expect.any(String), at: expect.any(String), actor_name: expect.any(String), outcome: expect.any(String), warnings: expect.any(Array) }));
+    expect(body.filters_applied).toEqual({
+      actor: "Q",
+      action: "audtest.",
+      action_match: "prefix",
+      outcome: ["failed", "refused"],
+    });
+    expect(body.entries[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        at: expect.any(String),
+        actor_name: expect.any(String),
+        outcome: expect.any(String),
+        warnings: expect.any(Array),
+      }),
+    );
 
-    const next = await (await call(GET, `/api/audit?action=audtest.&outcome=refused,failed&actor=Q&limit=2&before=${body.next_before}`)).json();
+    const next = await (
+      await call(GET, `/api/audit?action=audtest.&outcome=refused,failed&actor=Q&limit=2&before=${body.next_before}`)
+    ).json();
     expect(ids(next.entries)).toEqual(want.slice(2, 4));
   });
 
@@ -210,7 +280,10 @@ describe("GET /api/audit", async () => {
     ["since=yesterday", "since"],
     ["since=2026-01-31T12:00:00", "since"], // no offset
     ["until=2026-02-30T00:00:00Z", "until"],
-    [`since=${encodeURIComponent("2026-02-01T00:00:00Z")}&until=${encodeURIComponent("2026-01-01T00:00:00Z")}`, "since"],
+    [
+      `since=${encodeURIComponent("2026-02-01T00:00:00Z")}&until=${encodeURIComponent("2026-01-01T00:00:00Z")}`,
+      "since",
+    ],
     ["limit=201", "limit"],
     ["limit=0", "limit"],
     ["limit=ten", "limit"],
@@ -236,7 +309,8 @@ describe("GET /api/audit", async () => {
 
 describe("GET /api/export/audit", async () => {
   const { GET } = await import("@/app/api/export/audit/route");
-  const HEADER = "id,at,actor,actor_oid,actor_name,actor_username,actor_role,action,target,outcome,duration_ms,warnings,error,parameters,details,fingerprint,request_id,client_address";
+  const HEADER =
+    "id,at,actor,actor_oid,actor_name,actor_username,actor_role,action,target,outcome,duration_ms,warnings,error,parameters,details,fingerprint,request_id,client_address";
 
   it("streams the current filter as CSV: header line, one line per entry, capped, as an attachment", async () => {
     const res = await call(GET, "/api/export/audit?format=csv&action=audtest.&outcome=refused,failed");
@@ -250,14 +324,24 @@ describe("GET /api/export/audit", async () => {
     expect(lines).toHaveLength(1 + want.length);
     expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(want);
     // the page position (before) is not part of the filter: the export starts at the newest entry
-    const again = (await (await call(GET, `/api/export/audit?action=audtest.&outcome=refused,failed&before=${want[1]}`)).text()).split("\r\n").filter(Boolean);
+    const again = (
+      await (await call(GET, `/api/export/audit?action=audtest.&outcome=refused,failed&before=${want[1]}`)).text()
+    )
+      .split("\r\n")
+      .filter(Boolean);
     expect(again).toHaveLength(1 + want.length);
   });
 
   it("pages past 200 entries and says what it filtered in JSON", async () => {
     for (let i = 0; i < 205; i++) await writeAudit({ actor: ZED, action: "audtestbulk.op", outcome: "success" });
     const body = await (await call(GET, "/api/export/audit?format=json&action=audtestbulk.")).json();
-    expect(body).toMatchObject({ export: "audit", cap: 50000, count: 205, truncated: false, filters: { action: "audtestbulk.", action_match: "prefix" } });
+    expect(body).toMatchObject({
+      export: "audit",
+      cap: 50000,
+      count: 205,
+      truncated: false,
+      filters: { action: "audtestbulk.", action_match: "prefix" },
+    });
     expect(new Set(ids(body.audit)).size).toBe(205);
   });
 
@@ -273,8 +357,12 @@ describe("GET /api/export/audit", async () => {
 describe("append-only", () => {
   it("refuses UPDATE, DELETE and TRUNCATE, even through the admin connection (SQLSTATE 42501)", async () => {
     const id = written[0].id;
-    await expect(db.client.query("UPDATE console.audit_log SET outcome = 'failed' WHERE id = $1", [id])).rejects.toMatchObject({ code: "42501" });
-    await expect(db.client.query("DELETE FROM console.audit_log WHERE id = $1", [id])).rejects.toMatchObject({ code: "42501" });
+    await expect(
+      db.client.query("UPDATE console.audit_log SET outcome = 'failed' WHERE id = $1", [id]),
+    ).rejects.toMatchObject({ code: "42501" });
+    await expect(db.client.query("DELETE FROM console.audit_log WHERE id = $1", [id])).rejects.toMatchObject({
+      code: "42501",
+    });
     await expect(db.client.query("TRUNCATE console.audit_log")).rejects.toMatchObject({ code: "42501" });
     const row = (await db.client.query("SELECT outcome FROM console.audit_log WHERE id = $1", [id])).rows[0];
     expect(row.outcome).toBe("success");

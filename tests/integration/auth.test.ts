@@ -22,7 +22,11 @@ const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 
 describe("bearer tokens", () => {
   it("accepts the provider's client-credentials tokens, with the role from the app roles", async () => {
-    expect(await asBearer(await bearer("reader"))).toMatchObject({ role: "reader", via: "bearer", name: "geoetl-cli-reader" });
+    expect(await asBearer(await bearer("reader"))).toMatchObject({
+      role: "reader",
+      via: "bearer",
+      name: "geoetl-cli-reader",
+    });
     expect(await asBearer(await bearer("admin"))).toMatchObject({ role: "admin", via: "bearer" });
     expect(await asBearer(`Bearer ${await signedToken({ roles: [] })}`)).toMatchObject({ role: null });
   });
@@ -32,7 +36,9 @@ describe("bearer tokens", () => {
       expired: await signedToken({}, { expiresIn: Math.floor(Date.now() / 1000) - 3600 }),
       "not yet valid": await signedToken({ nbf: Math.floor(Date.now() / 1000) + 3600 }),
       "wrong audience": await signedToken({ aud: "api://someone-else" }),
-      "wrong issuer": await signedToken({ iss: "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0" }),
+      "wrong issuer": await signedToken({
+        iss: "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+      }),
       "no oid": await signedToken({ oid: undefined }),
     };
     for (const [what, token] of Object.entries(cases)) expect(await asBearer(`Bearer ${token}`), what).toBeNull();
@@ -41,7 +47,14 @@ describe("bearer tokens", () => {
   });
 
   it("refuses alg none, HS256 signed with the public key, a tampered payload and garbage", async () => {
-    const claims = { iss: process.env.ENTRA_AUTHORITY, aud: `api://${LOCAL_CLIENT_ID}`, oid: "x", tid: "y", roles: ["GeoAdmin.Admin"], exp: Math.floor(Date.now() / 1000) + 600 };
+    const claims = {
+      iss: process.env.ENTRA_AUTHORITY,
+      aud: `api://${LOCAL_CLIENT_ID}`,
+      oid: "x",
+      tid: "y",
+      roles: ["GeoAdmin.Admin"],
+      exp: Math.floor(Date.now() / 1000) + 600,
+    };
     const none = `${b64({ alg: "none", typ: "JWT" })}.${b64(claims)}.`;
     const pub = providerPublicJwk();
     const hsInput = `${b64({ alg: "HS256", typ: "JWT", kid: pub.kid })}.${b64(claims)}`;
@@ -62,7 +75,10 @@ describe("bearer tokens", () => {
     setAuthorization(await bearer("reader"));
     await expect(requireRole("admin")).rejects.toMatchObject({ status: 403 });
     setAuthorization(`Bearer ${await signedToken({ roles: [] })}`);
-    await expect(requireRole("reader")).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/no role/) });
+    await expect(requireRole("reader")).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/no role/),
+    });
   });
 });
 
@@ -75,7 +91,11 @@ describe("session cookies", () => {
   }
 
   it("a fresh session is the signed-in person with their role", async () => {
-    expect(await asSession(await sessionCookie("admin"))).toMatchObject({ name: "Ada Admin", role: "admin", via: "session" });
+    expect(await asSession(await sessionCookie("admin"))).toMatchObject({
+      name: "Ada Admin",
+      role: "admin",
+      via: "session",
+    });
     expect(await asSession(await sessionCookie("reader"))).toMatchObject({ role: "reader" });
     expect(await asSession(await sessionCookie("norole"))).toMatchObject({ role: null });
   });

@@ -8,18 +8,34 @@ const db = testDatabase("found");
 
 describe("schema from sql/", () => {
   it("creates the five schemas, the extensions and app.jobs/app.tasks as in the seed", async () => {
-    const schemas = await db.client.query(`SELECT nspname FROM pg_namespace WHERE nspname IN ('app','geo','h3','pgstac','console') ORDER BY 1`);
+    const schemas = await db.client.query(
+      `SELECT nspname FROM pg_namespace WHERE nspname IN ('app','geo','h3','pgstac','console') ORDER BY 1`,
+    );
     expect(schemas.rows.map((r) => r.nspname)).toEqual(["app", "console", "geo", "h3", "pgstac"]);
-    const ext = await db.client.query(`SELECT extname FROM pg_extension WHERE extname IN ('postgis','btree_gist','unaccent','uuid-ossp') ORDER BY 1`);
+    const ext = await db.client.query(
+      `SELECT extname FROM pg_extension WHERE extname IN ('postgis','btree_gist','unaccent','uuid-ossp') ORDER BY 1`,
+    );
     expect(ext.rows.map((r) => r.extname)).toEqual(["btree_gist", "postgis", "unaccent", "uuid-ossp"]);
     const cols = await db.client.query(
       `SELECT column_name, data_type, column_default FROM information_schema.columns WHERE table_schema='app' AND table_name='jobs' ORDER BY ordinal_position`,
     );
     expect(cols.rows.map((r) => r.column_name)).toEqual([
-      "job_id", "job_type", "status", "stage", "total_stages", "parameters", "stage_results", "result_data", "metadata", "created_at", "updated_at",
+      "job_id",
+      "job_type",
+      "status",
+      "stage",
+      "total_stages",
+      "parameters",
+      "stage_results",
+      "result_data",
+      "metadata",
+      "created_at",
+      "updated_at",
     ]);
     expect(cols.rows.find((r) => r.column_name === "status")!.column_default).toContain("queued");
-    await expect(db.client.query(`INSERT INTO app.jobs (job_id, job_type, status) VALUES ('x', 't', 'exploded')`)).rejects.toThrow(/jobs_status_check/);
+    await expect(
+      db.client.query(`INSERT INTO app.jobs (job_id, job_type, status) VALUES ('x', 't', 'exploded')`),
+    ).rejects.toThrow(/jobs_status_check/);
   });
 
   it("is idempotent: a second migration applies nothing", async () => {
@@ -68,7 +84,9 @@ describe("pgSTAC stand-in behaves like pgSTAC 0.9", () => {
       await db.client.query("SELECT pgstac.delete_item($1, $2)", [id, collection]);
       const left = await db.client.query("SELECT count(*)::int AS n FROM pgstac.items WHERE id = $1", [id]);
       expect(left.rows[0].n).toBe(0);
-      await expect(db.client.query("SELECT pgstac.delete_item($1, $2)", [id, collection])).rejects.toThrow(/query returned no rows/);
+      await expect(db.client.query("SELECT pgstac.delete_item($1, $2)", [id, collection])).rejects.toThrow(
+        /query returned no rows/,
+      );
     } finally {
       await db.client.query("ROLLBACK");
     }

@@ -25,7 +25,11 @@ describe("GET /api/dbadmin/geo/metadata", async () => {
   };
 
   it("refuses control characters in job_id and q with a 400 naming the parameter (not a 500)", async () => {
-    for (const [param, value] of [["job_id", "a%00b"], ["q", "x%00"], ["q", "tab%09here"]]) {
+    for (const [param, value] of [
+      ["job_id", "a%00b"],
+      ["q", "x%00"],
+      ["q", "tab%09here"],
+    ]) {
       const r = await call(`?${param}=${value}`);
       expect(r.status, `${param}=${value}`).toBe(400);
       expect(r.body.error).toMatchObject({ code: "bad_request", parameter: param });
@@ -34,7 +38,8 @@ describe("GET /api/dbadmin/geo/metadata", async () => {
 
   it("reads has_stac like every other boolean parameter (true/false, 1/0, yes/no)", async () => {
     for (const v of ["true", "1", "yes"]) expect((await call(`?has_stac=${v}`)).body.total, v).toBe(5);
-    for (const v of ["false", "0", "no"]) expect((await call(`?has_stac=${v}`)).body.filters_applied, v).toEqual({ has_stac: false });
+    for (const v of ["false", "0", "no"])
+      expect((await call(`?has_stac=${v}`)).body.filters_applied, v).toEqual({ has_stac: false });
     expect((await call("?has_stac=maybe")).body.error).toMatchObject({ parameter: "has_stac" });
   });
 });
@@ -46,10 +51,26 @@ describe("geo metadata API data", () => {
     expect(all.metadata).toHaveLength(7);
     expect(all.filters_applied).toEqual({});
     const wc = all.metadata.find((m) => m.table_name === "world_countries")!;
-    expect(Object.keys(wc)).toEqual(expect.arrayContaining([
-      "table_name", "schema_name", "title", "description", "attribution", "license", "keywords", "feature_count", "geometry_type",
-      "source_file", "source_format", "etl_job_id", "stac_item_id", "stac_collection_id", "bbox", "created_at",
-    ]));
+    expect(Object.keys(wc)).toEqual(
+      expect.arrayContaining([
+        "table_name",
+        "schema_name",
+        "title",
+        "description",
+        "attribution",
+        "license",
+        "keywords",
+        "feature_count",
+        "geometry_type",
+        "source_file",
+        "source_format",
+        "etl_job_id",
+        "stac_item_id",
+        "stac_collection_id",
+        "bbox",
+        "created_at",
+      ]),
+    );
     expect(wc.bbox).toHaveLength(4);
     expect(typeof wc.feature_count).toBe("number");
     const times = all.metadata.map((m) => m.created_at);
@@ -87,8 +108,8 @@ describe("layer page data", () => {
   });
 
   it("knows orphans both ways, and nothing at all", async () => {
-    expect((await getLayer("mystery_upload"))).toMatchObject({ exists: true, metadata: null });
-    expect((await getLayer("deleted_parcels"))).toMatchObject({ exists: false, geometry: null });
+    expect(await getLayer("mystery_upload")).toMatchObject({ exists: true, metadata: null });
+    expect(await getLayer("deleted_parcels")).toMatchObject({ exists: false, geometry: null });
     expect(await getLayer("no_such_layer")).toBeNull();
   });
 
@@ -105,7 +126,10 @@ describe("layer page data", () => {
     // numbers that do not fit bigint start from the beginning instead of a 500 (22003)
     for (const huge of ["9223372036854775808", "99999999999999999999", "-9223372036854775809"]) {
       const page = await listFeatures("populated_places", { limit: 2, after: huge });
-      expect(page.rows.map((r) => Number(r.objectid)), huge).toEqual([1, 2]);
+      expect(
+        page.rows.map((r) => Number(r.objectid)),
+        huge,
+      ).toEqual([1, 2]);
     }
     expect((await listFeatures("populated_places", { limit: 2, after: "9223372036854775807" })).rows).toEqual([]);
   });
@@ -113,7 +137,8 @@ describe("layer page data", () => {
   it("reads the STAC item, and degrades when it or pgSTAC is missing", async () => {
     const item = await getStacItem("postgis-geo-world_countries", "system-vectors");
     expect(item.status).toBe("found");
-    if (item.status === "found") expect(item.item).toMatchObject({ id: "postgis-geo-world_countries", collection: "system-vectors" });
+    if (item.status === "found")
+      expect(item.item).toMatchObject({ id: "postgis-geo-world_countries", collection: "system-vectors" });
     expect((await getStacItem("nope", "system-vectors")).status).toBe("missing");
   });
 
@@ -141,9 +166,10 @@ describe("layer page data", () => {
 describe("identifiers", () => {
   it("accepts plain names only and resolves them against the catalog", async () => {
     expect(isPlainIdentifier("world_countries")).toBe(true);
-    for (const bad of ["", "1abc", "a-b", "a b", 'a"b', "a;b", "geo.world_countries", "x".repeat(64)]) expect(isPlainIdentifier(bad)).toBe(false);
+    for (const bad of ["", "1abc", "a-b", "a b", 'a"b', "a;b", "geo.world_countries", "x".repeat(64)])
+      expect(isPlainIdentifier(bad)).toBe(false);
     expect(await findGeoTable(readQuery, "world_countries")).toBe("world_countries");
     expect(await findGeoTable(readQuery, "jobs")).toBeNull(); // app.jobs is not in schema geo
-    expect(qualifiedGeoTable("Odd\"Name")).toBe('"geo"."Odd""Name"');
+    expect(qualifiedGeoTable('Odd"Name')).toBe('"geo"."Odd""Name"');
   });
 });

@@ -19,7 +19,12 @@ beforeAll(async () => {
 });
 
 const req = (path: string) => new Request(`http://console.test${path}`);
-async function call(handler: (r: Request, ctx: never) => Promise<Response>, path: string, params?: Record<string, string>, auth = true) {
+async function call(
+  handler: (r: Request, ctx: never) => Promise<Response>,
+  path: string,
+  params?: Record<string, string>,
+  auth = true,
+) {
   setAuthorization(auth ? readerToken : null);
   const res = await handler(req(path), { params: Promise.resolve(params ?? {}) } as never);
   return res;
@@ -32,19 +37,40 @@ describe("GET /api/dbadmin/jobs", async () => {
     const res = await call(GET, "/api/dbadmin/jobs?hours=720&limit=100&status=failed");
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ count: 100, limit: 100, total_exact: true, filters_applied: { status: ["failed"], hours: 720, sort: "created" } });
+    expect(body).toMatchObject({
+      count: 100,
+      limit: 100,
+      total_exact: true,
+      filters_applied: { status: ["failed"], hours: 720, sort: "created" },
+    });
     expect(body.jobs[0]).toEqual(
-      expect.objectContaining({ job_id: expect.any(String), job_type: expect.any(String), status: "failed", stage: expect.any(Number), total_stages: expect.any(Number), created_at: expect.any(String), updated_at: expect.any(String) }),
+      expect.objectContaining({
+        job_id: expect.any(String),
+        job_type: expect.any(String),
+        status: "failed",
+        stage: expect.any(Number),
+        total_stages: expect.any(Number),
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
+      }),
     );
-    const n = (await db.client.query("SELECT count(*)::int AS n FROM app.jobs WHERE status = 'failed' AND created_at >= now() - interval '720 hours'")).rows[0].n;
+    const n = (
+      await db.client.query(
+        "SELECT count(*)::int AS n FROM app.jobs WHERE status = 'failed' AND created_at >= now() - interval '720 hours'",
+      )
+    ).rows[0].n;
     expect(body.total).toBe(n);
     expect(typeof body.next_cursor).toBe("string");
     expect(body.prev_cursor).toBeNull();
 
-    const next = await (await call(GET, `/api/dbadmin/jobs?hours=720&limit=100&status=failed&cursor=${body.next_cursor}`)).json();
+    const next = await (
+      await call(GET, `/api/dbadmin/jobs?hours=720&limit=100&status=failed&cursor=${body.next_cursor}`)
+    ).json();
     expect(next.total).toBeNull(); // only computed on the first page unless total=true
     expect(next.jobs[0].job_id).not.toBe(body.jobs[0].job_id);
-    expect(new Set([...body.jobs, ...next.jobs].map((j: { job_id: string }) => j.job_id)).size).toBe(body.jobs.length + next.jobs.length);
+    expect(new Set([...body.jobs, ...next.jobs].map((j: { job_id: string }) => j.job_id)).size).toBe(
+      body.jobs.length + next.jobs.length,
+    );
   });
 
   it("caps limit at 1000", async () => {
@@ -69,7 +95,8 @@ describe("GET /api/dbadmin/jobs", async () => {
     expect(body.error.message).toContain(param);
   });
 
-  const forged = (key: unknown, id: unknown) => Buffer.from(JSON.stringify({ d: "n", s: "created", k: [key, id] })).toString("base64url");
+  const forged = (key: unknown, id: unknown) =>
+    Buffer.from(JSON.stringify({ d: "n", s: "created", k: [key, id] })).toString("base64url");
 
   it.each([
     ["since=1", "since"],
@@ -103,11 +130,18 @@ describe("GET /api/dbadmin/jobs/{job_id} and /api/dbadmin/tasks/{job_id}", async
   const tasks = await import("@/app/api/dbadmin/tasks/[job_id]/route");
 
   it("returns a job with stages and task counts; 404 for an unknown id", async () => {
-    const id = (await db.client.query("SELECT job_id FROM app.tasks GROUP BY job_id ORDER BY count(*) DESC LIMIT 1")).rows[0].job_id;
+    const id = (await db.client.query("SELECT job_id FROM app.tasks GROUP BY job_id ORDER BY count(*) DESC LIMIT 1"))
+      .rows[0].job_id;
     const res = await call(job.GET, `/api/dbadmin/jobs/${id}`, { job_id: id });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ job_id: id, parameters: expect.any(Object), stage_results: expect.any(Object), stages: expect.any(Array), task_counts: expect.objectContaining({ total: expect.any(Number) }) });
+    expect(body).toMatchObject({
+      job_id: id,
+      parameters: expect.any(Object),
+      stage_results: expect.any(Object),
+      stages: expect.any(Array),
+      task_counts: expect.objectContaining({ total: expect.any(Number) }),
+    });
     const missing = await call(job.GET, "/api/dbadmin/jobs/nope", { job_id: "nope" });
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe("not_found");
@@ -115,19 +149,30 @@ describe("GET /api/dbadmin/jobs/{job_id} and /api/dbadmin/tasks/{job_id}", async
   });
 
   it("returns a job's tasks in stage order with a cursor; 404 for an unknown job", async () => {
-    const id = (await db.client.query("SELECT job_id FROM app.tasks GROUP BY job_id ORDER BY count(*) DESC LIMIT 1")).rows[0].job_id;
+    const id = (await db.client.query("SELECT job_id FROM app.tasks GROUP BY job_id ORDER BY count(*) DESC LIMIT 1"))
+      .rows[0].job_id;
     const body = await (await call(tasks.GET, `/api/dbadmin/tasks/${id}`, { job_id: id })).json();
     expect(body.job_id).toBe(id);
     expect(body.count).toBe(1000);
     expect(body.next_cursor).toEqual(expect.any(String));
-    expect(body.tasks[0]).toEqual(expect.objectContaining({ task_id: expect.any(String), status: expect.any(String), retry_count: expect.any(Number), stuck: expect.any(Boolean) }));
+    expect(body.tasks[0]).toEqual(
+      expect.objectContaining({
+        task_id: expect.any(String),
+        status: expect.any(String),
+        retry_count: expect.any(Number),
+        stuck: expect.any(Boolean),
+      }),
+    );
     expect((await call(tasks.GET, "/api/dbadmin/tasks/nope", { job_id: "nope" })).status).toBe(404);
     expect((await call(tasks.GET, `/api/dbadmin/tasks/${id}?stage=x`, { job_id: id })).status).toBe(400);
   });
 
   it("404 without a query for a path id PostgreSQL could not hold (NUL, control characters) or too long", async () => {
     for (const bad of ["\u0000", "abc\u0000", "a\nb", "x".repeat(65)]) {
-      for (const [handler, path] of [[job.GET, "jobs"], [tasks.GET, "tasks"]] as const) {
+      for (const [handler, path] of [
+        [job.GET, "jobs"],
+        [tasks.GET, "tasks"],
+      ] as const) {
         const res = await call(handler, `/api/dbadmin/${path}/${encodeURIComponent(bad)}`, { job_id: bad });
         expect(res.status, `${path}/${JSON.stringify(bad)}`).toBe(404);
         const body = await res.json();
@@ -161,13 +206,19 @@ describe("GET /api/dbadmin/tasks and /api/dbadmin/stats", async () => {
     const a = await (await call(tasks.GET, "/api/dbadmin/tasks?stuck=yes&limit=5")).json();
     const b = await (await call(tasks.GET, "/api/dbadmin/tasks?stuck=1&limit=5")).json();
     expect(a.filters_applied).toEqual({ stuck: true });
-    expect(a.tasks.map((t: { task_id: string }) => t.task_id)).toEqual(b.tasks.map((t: { task_id: string }) => t.task_id));
+    expect(a.tasks.map((t: { task_id: string }) => t.task_id)).toEqual(
+      b.tasks.map((t: { task_id: string }) => t.task_id),
+    );
     expect(a.tasks.every((t: { stuck: boolean }) => t.stuck)).toBe(true);
     const no = await (await call(tasks.GET, "/api/dbadmin/tasks?stuck=no&limit=5")).json();
     expect(no.filters_applied).toEqual({});
     const maybe = await (await call(tasks.GET, "/api/dbadmin/tasks?stuck=maybe")).json();
     expect(maybe.error.message).toContain("stuck");
-    for (const [qs, param] of [["task_type=%00", "task_type"], ["job_id=a%00", "job_id"], ["cursor=%00", "cursor"]]) {
+    for (const [qs, param] of [
+      ["task_type=%00", "task_type"],
+      ["job_id=a%00", "job_id"],
+      ["cursor=%00", "cursor"],
+    ]) {
       const res = await call(tasks.GET, `/api/dbadmin/tasks?${qs}`);
       expect(res.status, qs).toBe(400);
       expect((await res.json()).error.parameter).toBe(param);
@@ -179,8 +230,19 @@ describe("GET /api/dbadmin/tasks and /api/dbadmin/stats", async () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     const jobs = (await db.client.query("SELECT count(*)::int AS n FROM app.jobs")).rows[0].n;
-    expect(body).toMatchObject({ total_jobs: jobs, total_tasks: expect.any(Number), schemas: expect.arrayContaining(["app", "geo", "pgstac"]), pgstac_version: "0.9.8" });
-    expect(Object.keys(body.jobs_by_status).sort()).toEqual(["completed", "completed_with_errors", "failed", "processing", "queued"]);
+    expect(body).toMatchObject({
+      total_jobs: jobs,
+      total_tasks: expect.any(Number),
+      schemas: expect.arrayContaining(["app", "geo", "pgstac"]),
+      pgstac_version: "0.9.8",
+    });
+    expect(Object.keys(body.jobs_by_status).sort()).toEqual([
+      "completed",
+      "completed_with_errors",
+      "failed",
+      "processing",
+      "queued",
+    ]);
     expect(body.stuck_tasks).toBeGreaterThan(0);
     expect((await call(stats.GET, "/api/dbadmin/stats", undefined, false)).status).toBe(401);
   });

@@ -26,7 +26,9 @@ async function walk(filter: JobFilter) {
 describe("listJobs", () => {
   it("pages through every job exactly once, newest first, matching SQL order", async () => {
     const ids = await walk(f({ limit: 500 }));
-    const expected = await db.client.query<{ job_id: string }>("SELECT job_id FROM app.jobs ORDER BY created_at DESC, job_id DESC");
+    const expected = await db.client.query<{ job_id: string }>(
+      "SELECT job_id FROM app.jobs ORDER BY created_at DESC, job_id DESC",
+    );
     expect(ids.length).toBeGreaterThan(1000);
     expect(ids).toEqual(expected.rows.map((r) => r.job_id));
   });
@@ -57,7 +59,9 @@ describe("listJobs", () => {
   });
 
   it("finds jobs by id prefix, with LIKE wildcards taken literally", async () => {
-    const some = (await db.client.query<{ job_id: string }>("SELECT job_id FROM app.jobs ORDER BY job_id LIMIT 1 OFFSET 100")).rows[0].job_id;
+    const some = (
+      await db.client.query<{ job_id: string }>("SELECT job_id FROM app.jobs ORDER BY job_id LIMIT 1 OFFSET 100")
+    ).rows[0].job_id;
     const page = await listJobs(f({ idPrefix: some.slice(0, 6) }));
     expect(page.jobs.map((j) => j.job_id)).toContain(some);
     for (const j of page.jobs) expect(j.job_id.startsWith(some.slice(0, 6))).toBe(true);
@@ -71,7 +75,9 @@ describe("listJobs", () => {
   });
 
   it("keeps its place when new jobs arrive between pages (no duplicates, no gaps)", async () => {
-    const before = await db.client.query<{ job_id: string }>("SELECT job_id FROM app.jobs ORDER BY created_at DESC, job_id DESC LIMIT 40");
+    const before = await db.client.query<{ job_id: string }>(
+      "SELECT job_id FROM app.jobs ORDER BY created_at DESC, job_id DESC LIMIT 40",
+    );
     const p1 = await listJobs(f({ limit: 20 }));
     expect(p1.jobs.map((j) => j.job_id)).toEqual(before.rows.slice(0, 20).map((r) => r.job_id));
     // Newer jobs land on page 1, and one lands inside page 1's time range.
@@ -80,7 +86,10 @@ describe("listJobs", () => {
       `INSERT INTO app.jobs (job_id, job_type, status, created_at, updated_at)
        SELECT 'new-' || g, 'test', 'queued', now() + g * interval '1 second', now() FROM generate_series(1, 5) g`,
     );
-    await db.client.query(`INSERT INTO app.jobs (job_id, job_type, status, created_at) VALUES ('mid-insert', 'test', 'queued', $1)`, [mid]);
+    await db.client.query(
+      `INSERT INTO app.jobs (job_id, job_type, status, created_at) VALUES ('mid-insert', 'test', 'queued', $1)`,
+      [mid],
+    );
     const p2 = await listJobs(f({ limit: 20, cursor: p1.next_cursor! }));
     expect(p2.jobs.map((j) => j.job_id)).toEqual(before.rows.slice(20, 40).map((r) => r.job_id));
     // Going back from page 2 gives page 1's rows as they are now (including the mid insert).
@@ -145,7 +154,8 @@ describe("listJobs", () => {
 describe("counts", () => {
   it("is exact when small", async () => {
     const c = await countJobs(f({ statuses: ["failed"] }));
-    const n = (await db.client.query<{ n: number }>("SELECT count(*)::int AS n FROM app.jobs WHERE status = 'failed'")).rows[0].n;
+    const n = (await db.client.query<{ n: number }>("SELECT count(*)::int AS n FROM app.jobs WHERE status = 'failed'"))
+      .rows[0].n;
     expect(c).toEqual({ value: n, exact: true });
   });
 
@@ -158,9 +168,11 @@ describe("counts", () => {
 
 describe("getJob", () => {
   it("returns the job with a stage timeline that adds up to its tasks", async () => {
-    const big = (await db.client.query<{ job_id: string; n: number }>(
-      "SELECT job_id, count(*)::int AS n FROM app.tasks GROUP BY job_id ORDER BY 2 DESC LIMIT 1",
-    )).rows[0];
+    const big = (
+      await db.client.query<{ job_id: string; n: number }>(
+        "SELECT job_id, count(*)::int AS n FROM app.tasks GROUP BY job_id ORDER BY 2 DESC LIMIT 1",
+      )
+    ).rows[0];
     const job = await getJob(big.job_id);
     expect(job).not.toBeNull();
     expect(job!.task_counts.total).toBe(big.n);
@@ -182,7 +194,9 @@ describe("getJob", () => {
       `SELECT job_id FROM app.jobs WHERE job_id IN (SELECT job_id FROM app.tasks) LIMIT 1`,
     );
     const id = rows[0].job_id;
-    const withTasks = (await db.client.query(`SELECT count(DISTINCT stage)::int AS n FROM app.tasks WHERE job_id = $1`, [id])).rows[0].n;
+    const withTasks = (
+      await db.client.query(`SELECT count(DISTINCT stage)::int AS n FROM app.tasks WHERE job_id = $1`, [id])
+    ).rows[0].n;
     await db.client.query(`UPDATE app.jobs SET total_stages = 2000000000 WHERE job_id = $1`, [id]);
     const started = Date.now();
     const job = (await getJob(id))!;
@@ -195,22 +209,33 @@ describe("getJob", () => {
   });
 
   it("counts stuck tasks per stage from the heartbeat age", async () => {
-    const t = (await db.client.query<{ task_id: string; job_id: string; stage: number }>(
-      "SELECT task_id, job_id, stage FROM app.tasks WHERE status = 'completed' ORDER BY task_id LIMIT 1",
-    )).rows[0];
+    const t = (
+      await db.client.query<{ task_id: string; job_id: string; stage: number }>(
+        "SELECT task_id, job_id, stage FROM app.tasks WHERE status = 'completed' ORDER BY task_id LIMIT 1",
+      )
+    ).rows[0];
     const before = (await getJob(t.job_id))!.stages.find((s) => s.stage === t.stage)!.stuck;
-    await db.client.query("UPDATE app.tasks SET status = 'processing', heartbeat = now() - interval '11 minutes' WHERE task_id = $1", [t.task_id]);
+    await db.client.query(
+      "UPDATE app.tasks SET status = 'processing', heartbeat = now() - interval '11 minutes' WHERE task_id = $1",
+      [t.task_id],
+    );
     expect((await getJob(t.job_id))!.stages.find((s) => s.stage === t.stage)!.stuck).toBe(before + 1);
-    await db.client.query("UPDATE app.tasks SET heartbeat = now() - interval '5 minutes' WHERE task_id = $1", [t.task_id]);
+    await db.client.query("UPDATE app.tasks SET heartbeat = now() - interval '5 minutes' WHERE task_id = $1", [
+      t.task_id,
+    ]);
     expect((await getJob(t.job_id))!.stages.find((s) => s.stage === t.stage)!.stuck).toBe(before);
-    await db.client.query("UPDATE app.tasks SET status = 'completed', heartbeat = NULL WHERE task_id = $1", [t.task_id]);
+    await db.client.query("UPDATE app.tasks SET status = 'completed', heartbeat = NULL WHERE task_id = $1", [
+      t.task_id,
+    ]);
   });
 });
 
 describe("overview", () => {
   it("counts jobs and tasks by status exactly on a small database", async () => {
     const o = await getOverviewCounts();
-    const jobs = await db.client.query<{ status: string; n: number }>("SELECT status, count(*)::int AS n FROM app.jobs GROUP BY 1");
+    const jobs = await db.client.query<{ status: string; n: number }>(
+      "SELECT status, count(*)::int AS n FROM app.jobs GROUP BY 1",
+    );
     for (const r of jobs.rows) expect(o.jobs.by_status[r.status as keyof typeof o.jobs.by_status]).toBe(r.n);
     expect(o.jobs.total).toBe(jobs.rows.reduce((a, r) => a + r.n, 0));
     expect(o.jobs.exact).toBe(true);
@@ -228,7 +253,9 @@ describe("overview", () => {
     const day = await jobsPerHour("24h", { now });
     expect(day).toHaveLength(24);
     const start = new Date(day[0].hour);
-    const n = (await db.client.query<{ n: number }>("SELECT count(*)::int AS n FROM app.jobs WHERE created_at >= $1", [start])).rows[0].n;
+    const n = (
+      await db.client.query<{ n: number }>("SELECT count(*)::int AS n FROM app.jobs WHERE created_at >= $1", [start])
+    ).rows[0].n;
     expect(day.reduce((a, b) => a + b.total, 0)).toBe(n);
     for (const b of day) expect(Object.values(b.counts).reduce((a, v) => a + v, 0)).toBe(b.total);
     expect(await jobsPerHour("7d", { now })).toHaveLength(168);
@@ -237,7 +264,9 @@ describe("overview", () => {
   it("lists the latest failures with a one-line error", async () => {
     const fails = await latestFailures(5);
     expect(fails.length).toBe(5);
-    const expected = await db.client.query<{ job_id: string }>("SELECT job_id FROM app.jobs WHERE status = 'failed' ORDER BY updated_at DESC, job_id DESC LIMIT 5");
+    const expected = await db.client.query<{ job_id: string }>(
+      "SELECT job_id FROM app.jobs WHERE status = 'failed' ORDER BY updated_at DESC, job_id DESC LIMIT 5",
+    );
     expect(fails.map((x) => x.job_id)).toEqual(expected.rows.map((r) => r.job_id));
     for (const x of fails) {
       expect(x.error).toBeTruthy();
@@ -248,7 +277,11 @@ describe("overview", () => {
   it("reports a broken pgSTAC with a fixed phrase, not the driver's text", async () => {
     await db.client.query("ALTER FUNCTION pgstac.get_version() RENAME TO get_version_away");
     try {
-      expect(await pgstacInfo()).toEqual({ present: true, version: null, problem: "pgstac.get_version() failed (SQLSTATE 42883)" });
+      expect(await pgstacInfo()).toEqual({
+        present: true,
+        version: null,
+        problem: "pgstac.get_version() failed (SQLSTATE 42883)",
+      });
     } finally {
       await db.client.query("ALTER FUNCTION pgstac.get_version_away() RENAME TO get_version");
     }

@@ -16,13 +16,20 @@ import { setAuthorization } from "../helpers/next-headers";
 vi.mock("next/headers", () => import("../helpers/next-headers"));
 const { planOperation, runOperation } = await import("@/lib/destructive/pipeline");
 const { cleanupOperation } = await import("@/lib/destructive/operations/cleanup");
-const { fullRebuildOperation, redeployAppOperation, redeployPgstacOperation, stacNukeOperation } = await import("@/lib/destructive/operations/schemas");
+const { fullRebuildOperation, redeployAppOperation, redeployPgstacOperation, stacNukeOperation } =
+  await import("@/lib/destructive/operations/schemas");
 
 const db = testDatabase("maint");
 const admin: User = { id: "d64ea70b-953a-4cf4-8c28-d3b8b39e28f8", name: "Ada Admin", role: "admin", via: "session" };
 const run = (op: Parameters<typeof runOperation>[0], params: Record<string, string> = {}) =>
   runOperation<Record<string, unknown>>(op, params, admin, { confirm: { api: "yes" } }).then((r) => r.result);
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error("expected a refusal"); }, (e: unknown) => e as AppError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error("expected a refusal");
+    },
+    (e: unknown) => e as AppError,
+  );
 
 function settings(env: Record<string, string | undefined>) {
   for (const [k, v] of Object.entries(env)) {
@@ -48,27 +55,53 @@ async function lastAudit() {
   return (await db.client.query(`SELECT * FROM console.audit_log ORDER BY id DESC LIMIT 1`)).rows[0];
 }
 
-beforeEach(() => settings({ ALLOW_DESTRUCTIVE_MAINTENANCE: "true", PGSTAC_SQL_FILE: "sql/fixtures/pgstac_standin.sql", PGSTAC_MIGRATE_COMMAND: undefined }));
+beforeEach(() =>
+  settings({
+    ALLOW_DESTRUCTIVE_MAINTENANCE: "true",
+    PGSTAC_SQL_FILE: "sql/fixtures/pgstac_standin.sql",
+    PGSTAC_MIGRATE_COMMAND: undefined,
+  }),
+);
 
 describe("cleanup", () => {
   it("plans exact counts, binds its cut-off, and deletes exactly those jobs and their tasks, in batches", async () => {
     const expected = (
-      await db.client.query(`SELECT count(*)::int AS jobs, (SELECT count(*)::int FROM app.tasks WHERE job_id IN (SELECT job_id FROM app.jobs WHERE status = 'completed' AND updated_at < now() - interval '10 days')) AS tasks
+      await db.client
+        .query(`SELECT count(*)::int AS jobs, (SELECT count(*)::int FROM app.tasks WHERE job_id IN (SELECT job_id FROM app.jobs WHERE status = 'completed' AND updated_at < now() - interval '10 days')) AS tasks
         FROM app.jobs WHERE status = 'completed' AND updated_at < now() - interval '10 days'`)
     ).rows[0];
     expect(expected.jobs).toBeGreaterThan(0);
-    const others = (await db.client.query(`SELECT count(*)::int AS n FROM app.jobs WHERE NOT (status = 'completed' AND updated_at < now() - interval '10 days')`)).rows[0].n;
+    const others = (
+      await db.client.query(
+        `SELECT count(*)::int AS n FROM app.jobs WHERE NOT (status = 'completed' AND updated_at < now() - interval '10 days')`,
+      )
+    ).rows[0].n;
     const plan = await planOperation(cleanupOperation, { days: "10" });
-    expect(plan.items.map((i) => i.detail)).toEqual([`${expected.jobs.toLocaleString("en-US")} rows`, `${expected.tasks.toLocaleString("en-US")} rows`]);
+    expect(plan.items.map((i) => i.detail)).toEqual([
+      `${expected.jobs.toLocaleString("en-US")} rows`,
+      `${expected.tasks.toLocaleString("en-US")} rows`,
+    ]);
     expect(plan.bind?.before).toMatch(/Z$/);
     const before = await survivors();
 
-    const r = await runOperation<Record<string, unknown>>(cleanupOperation, { days: "10", ...plan.bind }, admin, { confirm: { typed: "cleanup" }, fingerprint: plan.fingerprint });
-    expect(r.result).toMatchObject({ status: "success", days: 10, jobs_deleted: expected.jobs, tasks_deleted: expected.tasks });
+    const r = await runOperation<Record<string, unknown>>(cleanupOperation, { days: "10", ...plan.bind }, admin, {
+      confirm: { typed: "cleanup" },
+      fingerprint: plan.fingerprint,
+    });
+    expect(r.result).toMatchObject({
+      status: "success",
+      days: 10,
+      jobs_deleted: expected.jobs,
+      tasks_deleted: expected.tasks,
+    });
     const after = await db.client.query(`SELECT count(*)::int AS n FROM app.jobs`);
     expect(after.rows[0].n).toBe(others);
     expect(await survivors()).toEqual(before);
-    expect(await lastAudit()).toMatchObject({ action: "maintenance.cleanup", outcome: "success", fingerprint: plan.fingerprint });
+    expect(await lastAudit()).toMatchObject({
+      action: "maintenance.cleanup",
+      outcome: "success",
+      fingerprint: plan.fingerprint,
+    });
   });
 
   it("days must be an integer >= 1: 400 naming days, nothing deleted", async () => {
@@ -88,7 +121,9 @@ describe("cleanup", () => {
     await other.connect();
     try {
       await other.query(`SELECT pg_advisory_lock(hashtext('geoetl-console:maintenance'))`);
-      await other.query(`INSERT INTO console.operation_runs (action, actor, status, backend_pid, step, steps_total) VALUES ('maintenance.redeploy', 'Other Admin (x)', 'running', pg_backend_pid(), 1, 3)`);
+      await other.query(
+        `INSERT INTO console.operation_runs (action, actor, status, backend_pid, step, steps_total) VALUES ('maintenance.redeploy', 'Other Admin (x)', 'running', pg_backend_pid(), 1, 3)`,
+      );
       const e = await failure(run(cleanupOperation, { days: "1" }));
       expect(e).toMatchObject({ status: 409 });
       expect(e.message).toMatch(/maintenance\.redeploy, started by Other Admin/);
@@ -113,10 +148,15 @@ describe("orphaned STAC items", () => {
     const plan = await planOperation(stacOrphansOperation, {});
     expect(plan.items.map((i) => i.name)).toEqual(["postgis-geo-shipping_routes"]);
     const items = (await db.client.query(`SELECT count(*)::int AS n FROM pgstac.items`)).rows[0].n;
-    const r = await runOperation<Record<string, unknown>>(stacOrphansOperation, {}, admin, { confirm: { typed: "remove stac orphans" }, fingerprint: plan.fingerprint });
+    const r = await runOperation<Record<string, unknown>>(stacOrphansOperation, {}, admin, {
+      confirm: { typed: "remove stac orphans" },
+      fingerprint: plan.fingerprint,
+    });
     expect(r.result).toMatchObject({ stac_items_deleted: 1, ids: ["postgis-geo-shipping_routes"] });
     expect((await db.client.query(`SELECT count(*)::int AS n FROM pgstac.items`)).rows[0].n).toBe(items - 1);
-    expect((await db.client.query(`SELECT to_regclass('geo.shipping_routes') AS t`)).rows[0].t).toBe("geo.shipping_routes");
+    expect((await db.client.query(`SELECT to_regclass('geo.shipping_routes') AS t`)).rows[0].t).toBe(
+      "geo.shipping_routes",
+    );
   });
 });
 
@@ -124,7 +164,12 @@ describe("schema maintenance", () => {
   it("is refused unless ALLOW_DESTRUCTIVE_MAINTENANCE=true, with a message saying so, and audited", async () => {
     settings({ ALLOW_DESTRUCTIVE_MAINTENANCE: undefined });
     const before = await survivors();
-    for (const [op, params] of [[redeployAppOperation, {}], [fullRebuildOperation, {}], [redeployPgstacOperation, {}], [stacNukeOperation, { mode: "all" }]] as const) {
+    for (const [op, params] of [
+      [redeployAppOperation, {}],
+      [fullRebuildOperation, {}],
+      [redeployPgstacOperation, {}],
+      [stacNukeOperation, { mode: "all" }],
+    ] as const) {
       const e = await failure(run(op, params));
       expect(e).toMatchObject({ status: 409, details: { reason: "destructive_maintenance_disabled" } });
       expect(e.message).toMatch(/ALLOW_DESTRUCTIVE_MAINTENANCE=true/);
@@ -169,7 +214,9 @@ describe("schema maintenance", () => {
     const before = await survivors();
     const r = await run(redeployPgstacOperation);
     expect(r).toMatchObject({ status: "success", pgstac_version: expect.any(String) });
-    const { rows } = await db.client.query(`SELECT (SELECT count(*)::int FROM pgstac.items) AS items, (SELECT string_agg(id, ',' ORDER BY id) FROM pgstac.collections) AS collections`);
+    const { rows } = await db.client.query(
+      `SELECT (SELECT count(*)::int FROM pgstac.items) AS items, (SELECT string_agg(id, ',' ORDER BY id) FROM pgstac.collections) AS collections`,
+    );
     expect(rows[0]).toEqual({ items: 0, collections: "system-rasters,system-vectors" });
     expect(await survivors()).toEqual(before);
   });
@@ -179,7 +226,11 @@ describe("schema maintenance", () => {
     const plan = await planOperation(fullRebuildOperation, {});
     expect(plan.items.map((i) => i.name)).toEqual(["app", "pgstac"]);
     const r = await run(fullRebuildOperation);
-    expect(r).toMatchObject({ status: "success", schemas_created: ["app", "pgstac"], pgstac_version: expect.any(String) });
+    expect(r).toMatchObject({
+      status: "success",
+      schemas_created: ["app", "pgstac"],
+      pgstac_version: expect.any(String),
+    });
     const a = await lastAudit();
     expect(a.details.steps).toEqual([
       "Drop schema app",
@@ -206,14 +257,23 @@ describe("schema maintenance", () => {
   });
 
   it("clear STAC: items only, then everything", async () => {
-    expect(await run(stacNukeOperation, { mode: "items" })).toMatchObject({ status: "success", collections_deleted: 0 });
-    let c = (await db.client.query(`SELECT (SELECT count(*)::int FROM pgstac.items) AS i, (SELECT count(*)::int FROM pgstac.collections) AS c`)).rows[0];
+    expect(await run(stacNukeOperation, { mode: "items" })).toMatchObject({
+      status: "success",
+      collections_deleted: 0,
+    });
+    let c = (
+      await db.client.query(
+        `SELECT (SELECT count(*)::int FROM pgstac.items) AS i, (SELECT count(*)::int FROM pgstac.collections) AS c`,
+      )
+    ).rows[0];
     expect(c.i).toBe(0);
     expect(c.c).toBeGreaterThan(0);
     await run(stacNukeOperation, { mode: "all" });
     c = (await db.client.query(`SELECT (SELECT count(*)::int FROM pgstac.collections) AS c`)).rows[0];
     expect(c.c).toBe(0);
-    expect((await failure(run(stacNukeOperation, { mode: "everything" }))).details).toMatchObject({ parameter: "mode" });
+    expect((await failure(run(stacNukeOperation, { mode: "everything" }))).details).toMatchObject({
+      parameter: "mode",
+    });
   });
 });
 
@@ -228,7 +288,10 @@ describe("the JSON API of the operations", () => {
     };
     let token = "";
     const post = (mod: { POST: (r: Request, c: never) => Promise<Response> }, qs: string) =>
-      mod.POST(new Request(`http://console.test/x?${qs}`, { method: "POST", headers: { authorization: token } }), {} as never);
+      mod.POST(
+        new Request(`http://console.test/x?${qs}`, { method: "POST", headers: { authorization: token } }),
+        {} as never,
+      );
     token = await bearer("admin");
     setAuthorization(token);
     const missing = await post(routes.cleanup, "days=30");

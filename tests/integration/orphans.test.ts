@@ -1,6 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { readerPool } from "@/lib/db/pool";
-import { latestOrphanReport, logOrphanReport, ORPHAN_EXACT_COUNT_MAX_ROWS, orphanReport, runOrphanCheck } from "@/lib/db/orphans";
+import {
+  latestOrphanReport,
+  logOrphanReport,
+  ORPHAN_EXACT_COUNT_MAX_ROWS,
+  orphanReport,
+  runOrphanCheck,
+} from "@/lib/db/orphans";
 // Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
 import { testDatabase } from "../helpers/db";
 
@@ -20,11 +26,21 @@ describe("orphan report", () => {
     });
     expect(r.orphaned_tables[0].size_bytes).toBeGreaterThan(0);
     expect(r.orphaned_metadata).toEqual([
-      expect.objectContaining({ table_name: "deleted_parcels", stac_item_id: null, stac_collection_id: null, reason: "Metadata exists but table was dropped" }),
+      expect.objectContaining({
+        table_name: "deleted_parcels",
+        stac_item_id: null,
+        stac_collection_id: null,
+        reason: "Metadata exists but table was dropped",
+      }),
     ]);
     expect(r.orphaned_metadata[0].etl_job_id).toMatch(/^[0-9a-f]{64}$/);
     expect(r.tracked_tables).toEqual([
-      "admin_boundaries_arcgis", "countries_web_mercator", "populated_places", "rivers_sample", "shipping_routes", "world_countries",
+      "admin_boundaries_arcgis",
+      "countries_web_mercator",
+      "populated_places",
+      "rivers_sample",
+      "shipping_routes",
+      "world_countries",
     ]);
     expect(r.summary).toEqual({
       total_geo_tables: 7,
@@ -42,7 +58,9 @@ describe("orphan report", () => {
   it("reports HEALTHY when nothing is orphaned, and sees a new orphan at once", async () => {
     await db.client.query(`BEGIN`);
     try {
-      await db.client.query(`DROP TABLE geo.mystery_upload; DELETE FROM geo.table_metadata WHERE table_name = 'deleted_parcels'`);
+      await db.client.query(
+        `DROP TABLE geo.mystery_upload; DELETE FROM geo.table_metadata WHERE table_name = 'deleted_parcels'`,
+      );
       await db.client.query(`COMMIT`);
     } catch (e) {
       await db.client.query(`ROLLBACK`);
@@ -63,7 +81,9 @@ describe("orphan report", () => {
     // inside a transaction of the test's connection (orphanReport(client)), rolled back after
     await db.client.query("BEGIN");
     try {
-      await db.client.query(`DROP TABLE geo.shipping_routes; DELETE FROM geo.table_metadata WHERE table_name = 'shipping_routes'`);
+      await db.client.query(
+        `DROP TABLE geo.shipping_routes; DELETE FROM geo.table_metadata WHERE table_name = 'shipping_routes'`,
+      );
       const r = await orphanReport(db.client);
       expect(r.orphaned_stac_items).toEqual([
         {
@@ -91,13 +111,19 @@ describe("orphan report", () => {
       const r = await orphanReport();
       expect(spy).toHaveBeenCalledTimes(1);
       spy.mockRestore();
-      expect(r.orphaned_stac_items).toEqual([expect.objectContaining({ id: "postgis-geo-left_behind", datetime: "2024-05-01T12:00:00.000Z" })]);
+      expect(r.orphaned_stac_items).toEqual([
+        expect.objectContaining({ id: "postgis-geo-left_behind", datetime: "2024-05-01T12:00:00.000Z" }),
+      ]);
       expect(r.summary.health_status).toBe("ORPHANS_DETECTED");
       const lines: string[] = [];
       logOrphanReport(r, 1, (l) => lines.push(l));
-      expect(lines.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ msg: "orphaned STAC item", id: "postgis-geo-left_behind" }));
+      expect(lines.map((l) => JSON.parse(l))).toContainEqual(
+        expect.objectContaining({ msg: "orphaned STAC item", id: "postgis-geo-left_behind" }),
+      );
     } finally {
-      await db.client.query("BEGIN; SET LOCAL search_path TO pgstac, public; DELETE FROM pgstac.items WHERE id = 'postgis-geo-left_behind'; COMMIT");
+      await db.client.query(
+        "BEGIN; SET LOCAL search_path TO pgstac, public; DELETE FROM pgstac.items WHERE id = 'postgis-geo-left_behind'; COMMIT",
+      );
     }
     expect((await orphanReport()).summary.health_status).toBe("HEALTHY");
   });
@@ -141,14 +167,23 @@ describe("orphan report", () => {
     expect(forced.ran).toBe(true);
     const lines: string[] = [];
     if (forced.ran) logOrphanReport(forced.report, forced.durationMs, (l) => lines.push(l));
-    expect(JSON.parse(lines[0])).toMatchObject({ level: "info", msg: "orphan check", health_status: "HEALTHY", tracked: 6 });
+    expect(JSON.parse(lines[0])).toMatchObject({
+      level: "info",
+      msg: "orphan check",
+      health_status: "HEALTHY",
+      tracked: 6,
+    });
     const { rows } = await db.client.query(`SELECT count(*)::int AS n FROM console.orphan_reports`);
     expect(rows[0].n).toBe(2);
   });
 
   it("builds the report in one statement, however many geo tables there are", async () => {
-    await db.client.query(`DO $$ BEGIN FOR i IN 1..200 LOOP EXECUTE format('CREATE TABLE geo.%I (id int)', 'bulk_' || i); END LOOP; END $$`);
-    await db.client.query(`INSERT INTO geo.table_metadata (table_name) SELECT 'bulk_' || i FROM generate_series(1, 150) i`);
+    await db.client.query(
+      `DO $$ BEGIN FOR i IN 1..200 LOOP EXECUTE format('CREATE TABLE geo.%I (id int)', 'bulk_' || i); END LOOP; END $$`,
+    );
+    await db.client.query(
+      `INSERT INTO geo.table_metadata (table_name) SELECT 'bulk_' || i FROM generate_series(1, 150) i`,
+    );
     const spy = vi.spyOn(readerPool(), "query");
     const r = await orphanReport();
     expect(spy).toHaveBeenCalledTimes(1); // one round trip
@@ -160,11 +195,17 @@ describe("orphan report", () => {
   });
 
   it("orphaned metadata carries its STAC collection (what the unpublish dialog shows)", async () => {
-    await db.client.query(`INSERT INTO geo.table_metadata (table_name, stac_item_id, stac_collection_id) VALUES ('gone_layer', 'postgis-geo-gone_layer', 'system-vectors')`);
+    await db.client.query(
+      `INSERT INTO geo.table_metadata (table_name, stac_item_id, stac_collection_id) VALUES ('gone_layer', 'postgis-geo-gone_layer', 'system-vectors')`,
+    );
     try {
       const r = await orphanReport();
       expect(r.orphaned_metadata).toContainEqual(
-        expect.objectContaining({ table_name: "gone_layer", stac_item_id: "postgis-geo-gone_layer", stac_collection_id: "system-vectors" }),
+        expect.objectContaining({
+          table_name: "gone_layer",
+          stac_item_id: "postgis-geo-gone_layer",
+          stac_collection_id: "system-vectors",
+        }),
       );
     } finally {
       await db.client.query(`DELETE FROM geo.table_metadata WHERE table_name = 'gone_layer'`);
@@ -172,7 +213,9 @@ describe("orphan report", () => {
   });
 
   it("counts big orphaned tables from the planner's estimate instead of count(*) on every request", async () => {
-    await db.client.query(`CREATE TABLE geo.huge_orphan (id int); INSERT INTO geo.huge_orphan SELECT generate_series(1, 10); ANALYZE geo.huge_orphan`);
+    await db.client.query(
+      `CREATE TABLE geo.huge_orphan (id int); INSERT INTO geo.huge_orphan SELECT generate_series(1, 10); ANALYZE geo.huge_orphan`,
+    );
     try {
       const small = (await orphanReport()).orphaned_tables.find((t) => t.table_name === "huge_orphan");
       expect(small).toMatchObject({ row_count: 10, row_count_exact: true });

@@ -34,11 +34,13 @@ async function sqlstate(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe("the stand-in needs pgSTAC's search path, like pgSTAC", () => {
-  it("delete_item without it fails with 42P01 (relation \"items\" does not exist)", async () => {
+  it('delete_item without it fails with 42P01 (relation "items" does not exist)', async () => {
     const path = (await db.client.query(`SHOW search_path`)).rows[0].search_path;
     expect(path).not.toMatch(/pgstac/);
     await inRolledBackTransaction(async () => {
-      await expect(db.client.query(`SELECT pgstac.delete_item($1, $2)`, [ITEM, VECTORS])).rejects.toThrow(/relation "items" does not exist/);
+      await expect(db.client.query(`SELECT pgstac.delete_item($1, $2)`, [ITEM, VECTORS])).rejects.toThrow(
+        /relation "items" does not exist/,
+      );
     });
     await inRolledBackTransaction(async () => {
       expect(await sqlstate(db.client.query(`SELECT pgstac.delete_item($1, $2)`, [ITEM, VECTORS]))).toBe("42P01");
@@ -47,7 +49,9 @@ describe("the stand-in needs pgSTAC's search path, like pgSTAC", () => {
 
   it("inserting a collection or an item without it fails with 42P01 (their triggers)", async () => {
     await inRolledBackTransaction(async () => {
-      expect(await sqlstate(db.client.query(`INSERT INTO pgstac.collections (content) VALUES ('{"id": "no-path"}')`))).toBe("42P01");
+      expect(
+        await sqlstate(db.client.query(`INSERT INTO pgstac.collections (content) VALUES ('{"id": "no-path"}')`)),
+      ).toBe("42P01");
     });
     await inRolledBackTransaction(async () => {
       expect(
@@ -66,17 +70,26 @@ describe("the stand-in needs pgSTAC's search path, like pgSTAC", () => {
     await inRolledBackTransaction(async () => {
       await withPgstacPath(db.client);
       expect((await db.client.query(`SHOW search_path`)).rows[0].search_path).toBe("pgstac, public");
-      const { rows } = await db.client.query(`INSERT INTO pgstac.collections (content) VALUES ('{"id": "with-path"}') RETURNING key`);
+      const { rows } = await db.client.query(
+        `INSERT INTO pgstac.collections (content) VALUES ('{"id": "with-path"}') RETURNING key`,
+      );
       const partition = `_items_${rows[0].key}`;
-      expect((await db.client.query(`SELECT to_regclass('pgstac.' || $1) IS NOT NULL AS ok`, [partition])).rows[0].ok).toBe(true);
+      expect(
+        (await db.client.query(`SELECT to_regclass('pgstac.' || $1) IS NOT NULL AS ok`, [partition])).rows[0].ok,
+      ).toBe(true);
       await db.client.query(
         `INSERT INTO pgstac.items (id, geometry, collection, datetime, end_datetime, content)
          VALUES ('i1', ST_MakeEnvelope(0, 0, 1, 1, 4326), 'with-path', '2024-01-01', '2024-01-01', '{}')`,
       );
-      const stats = await db.client.query(`SELECT lower(dtrange) AS start FROM pgstac.partition_stats WHERE partition = $1`, [partition]);
+      const stats = await db.client.query(
+        `SELECT lower(dtrange) AS start FROM pgstac.partition_stats WHERE partition = $1`,
+        [partition],
+      );
       expect(new Date(stats.rows[0].start).toISOString()).toBe("2024-01-01T00:00:00.000Z");
       await db.client.query(`DELETE FROM pgstac.collections WHERE id = 'with-path'`);
-      expect((await db.client.query(`SELECT to_regclass('pgstac.' || $1) IS NULL AS gone`, [partition])).rows[0].gone).toBe(true);
+      expect(
+        (await db.client.query(`SELECT to_regclass('pgstac.' || $1) IS NULL AS gone`, [partition])).rows[0].gone,
+      ).toBe(true);
     });
   });
 
@@ -112,7 +125,9 @@ describe("deleteStacItem (the unpublish step)", () => {
       await db.client.query("ROLLBACK TO SAVEPOINT again");
     });
     // rolled back: the item is there again, and the session's path is untouched
-    expect((await db.client.query(`SELECT count(*)::int AS n FROM pgstac.items WHERE id = $1`, [ITEM])).rows[0].n).toBe(1);
+    expect((await db.client.query(`SELECT count(*)::int AS n FROM pgstac.items WHERE id = $1`, [ITEM])).rows[0].n).toBe(
+      1,
+    );
     expect((await db.client.query(`SHOW search_path`)).rows[0].search_path).not.toMatch(/pgstac/);
   });
 
@@ -133,10 +148,14 @@ describe("pgstacRead", () => {
       `SELECT current_setting('search_path') AS path, current_setting('transaction_read_only') AS ro, pgstac.get_version() AS v`,
     );
     expect(r).toEqual({ path: "pgstac, public", ro: "on", v: "0.9.8" });
-    await expect(pgstacRead(`SELECT pgstac.delete_item($1, $2)`, [ITEM, VECTORS])).rejects.toMatchObject({ code: "25006" }); // read-only transaction
+    await expect(pgstacRead(`SELECT pgstac.delete_item($1, $2)`, [ITEM, VECTORS])).rejects.toMatchObject({
+      code: "25006",
+    }); // read-only transaction
     const after = await readQuery<{ path: string }>(`SELECT current_setting('search_path') AS path`);
     expect(after[0].path).not.toMatch(/pgstac/);
-    expect((await db.client.query(`SELECT count(*)::int AS n FROM pgstac.items WHERE id = $1`, [ITEM])).rows[0].n).toBe(1);
+    expect((await db.client.query(`SELECT count(*)::int AS n FROM pgstac.items WHERE id = $1`, [ITEM])).rows[0].n).toBe(
+      1,
+    );
   });
 });
 
@@ -173,19 +192,24 @@ describe("createSystemCollections", () => {
       expect(createdExtent.spatial).toEqual(seededExtent.spatial);
       expect(createdExtent.temporal.interval[0][1]).toBeNull();
       // and each has its items partition again
-      const parts = await db.client.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'pgstac.items'::regclass`);
+      const parts = await db.client.query(
+        `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'pgstac.items'::regclass`,
+      );
       expect(parts.rows[0].n).toBe(2);
     });
   });
 });
 
 describe("listOrphanStacItems", () => {
-  const q = <T extends Record<string, unknown>>(sql: string, params: unknown[]) => db.client.query(sql, params).then((r) => r.rows as T[]);
+  const q = <T extends Record<string, unknown>>(sql: string, params: unknown[]) =>
+    db.client.query(sql, params).then((r) => r.rows as T[]);
 
   it("lists the vector items no metadata row names, by collection and id, bounded by the limit", async () => {
     expect(await listOrphanStacItems(readQuery, 100)).toEqual([]);
     await inRolledBackTransaction(async () => {
-      await db.client.query(`DELETE FROM geo.table_metadata WHERE table_name IN ('world_countries', 'shipping_routes')`);
+      await db.client.query(
+        `DELETE FROM geo.table_metadata WHERE table_name IN ('world_countries', 'shipping_routes')`,
+      );
       const items = await listOrphanStacItems(q, 100);
       expect(items).toEqual([
         { id: "postgis-geo-shipping_routes", collection: VECTORS, datetime: expect.stringMatching(/Z$/) },
@@ -200,13 +224,17 @@ describe("listOrphanStacItems", () => {
   it("also looks in any other collection a metadata row catalogs its layer in", async () => {
     await inRolledBackTransaction(async () => {
       await withPgstacPath(db.client);
-      await db.client.query(`INSERT INTO pgstac.collections (content) VALUES ('{"id": "team-vectors"}'), ('{"id": "elsewhere"}')`);
+      await db.client.query(
+        `INSERT INTO pgstac.collections (content) VALUES ('{"id": "team-vectors"}'), ('{"id": "elsewhere"}')`,
+      );
       await db.client.query(
         `INSERT INTO pgstac.items (id, geometry, collection, datetime, end_datetime, content)
          SELECT id, ST_MakeEnvelope(0, 0, 1, 1, 4326), c, now(), now(), '{}'
            FROM (VALUES ('kept', 'team-vectors'), ('lost', 'team-vectors'), ('ignored', 'elsewhere')) v(id, c)`,
       );
-      await db.client.query(`INSERT INTO geo.table_metadata (table_name, stac_item_id, stac_collection_id) VALUES ('kept_layer', 'kept', 'team-vectors')`);
+      await db.client.query(
+        `INSERT INTO geo.table_metadata (table_name, stac_item_id, stac_collection_id) VALUES ('kept_layer', 'kept', 'team-vectors')`,
+      );
       expect((await listOrphanStacItems(q, 100)).map((i) => `${i.collection}/${i.id}`)).toEqual(["team-vectors/lost"]);
     });
   });

@@ -3,7 +3,14 @@ import { testDatabase } from "../helpers/db";
 import { setAuthorization } from "../helpers/next-headers";
 import { bearer } from "../helpers/auth";
 import { likePrefix } from "@/lib/db/like";
-import { JOB_PREFIX_SQL, SEARCH_MAX_RESULTS, SEARCH_PAGES, SEARCH_PER_KIND, TASK_PREFIX_SQL, type SearchResult } from "@/lib/db/search";
+import {
+  JOB_PREFIX_SQL,
+  SEARCH_MAX_RESULTS,
+  SEARCH_PAGES,
+  SEARCH_PER_KIND,
+  TASK_PREFIX_SQL,
+  type SearchResult,
+} from "@/lib/db/search";
 
 /**
  * GET /api/search (the command palette): the plans of the id-prefix queries on a big table, what
@@ -64,10 +71,13 @@ describe("the id-prefix queries on a large table", () => {
   ])("the %s-prefix query reads an index, never a sequential scan", async (_kind, sql, table, index) => {
     // A long prefix (a few rows) and a one-character one (1/16 of the table matches).
     for (const prefix of ["7e0eb20b", "a"]) {
-      const plan = (await db.client.query(`EXPLAIN (FORMAT JSON) ${sql}`, [likePrefix(prefix), SEARCH_PER_KIND])).rows[0]["QUERY PLAN"][0].Plan as PlanNode;
+      const plan = (await db.client.query(`EXPLAIN (FORMAT JSON) ${sql}`, [likePrefix(prefix), SEARCH_PER_KIND]))
+        .rows[0]["QUERY PLAN"][0].Plan as PlanNode;
       const all = nodes(plan);
       const onTable = all.filter((n) => n["Relation Name"] === table);
-      console.info(`search ${_kind} prefix "${prefix}": ${all.map((n) => `${n["Node Type"]}${n["Index Name"] ? ` using ${n["Index Name"]}` : ""}${n["Relation Name"] ? ` on app.${n["Relation Name"]}` : ""}`).join(" → ")}`);
+      console.info(
+        `search ${_kind} prefix "${prefix}": ${all.map((n) => `${n["Node Type"]}${n["Index Name"] ? ` using ${n["Index Name"]}` : ""}${n["Relation Name"] ? ` on app.${n["Relation Name"]}` : ""}`).join(" → ")}`,
+      );
       expect(onTable.length).toBeGreaterThan(0);
       expect(onTable.filter((n) => n["Node Type"] === "Seq Scan")).toEqual([]);
       expect(onTable.map((n) => n["Index Name"])).toEqual(onTable.map(() => index));
@@ -78,7 +88,9 @@ describe("the id-prefix queries on a large table", () => {
 
   it("still finds the bulk rows through the route", async () => {
     const rs = await results(`${(await db.client.query("SELECT left(md5('bulk1'), 10) AS p")).rows[0].p}`);
-    expect(ofKind(rs, "job").map((r) => r.id)).toContain((await db.client.query("SELECT md5('bulk1') AS id")).rows[0].id);
+    expect(ofKind(rs, "job").map((r) => r.id)).toContain(
+      (await db.client.query("SELECT md5('bulk1') AS id")).rows[0].id,
+    );
   });
 });
 
@@ -93,24 +105,42 @@ describe("GET /api/search: what each kind finds", () => {
     ).rows[0];
     const rs = await results(job_id.slice(0, 8));
     const jobs = ofKind(rs, "job");
-    expect(jobs[0]).toEqual({ kind: "job", id: job_id, title: job_id, subtitle: `${job_type} · ${status}`, href: `/jobs/${job_id}` });
+    expect(jobs[0]).toEqual({
+      kind: "job",
+      id: job_id,
+      title: job_id,
+      subtitle: `${job_type} · ${status}`,
+      href: `/jobs/${job_id}`,
+    });
     // The job comes first, before its tasks (whose ids start with the same characters).
     expect(rs[0].kind).toBe("job");
   });
 
   it("a task by its id prefix, linking to its job's page on the task's stage", async () => {
-    const t = (await db.client.query("SELECT task_id, job_id, stage FROM app.tasks WHERE stage = 2 ORDER BY task_id LIMIT 1")).rows[0];
+    const t = (
+      await db.client.query("SELECT task_id, job_id, stage FROM app.tasks WHERE stage = 2 ORDER BY task_id LIMIT 1")
+    ).rows[0];
     const tasks = ofKind(await results(t.task_id), "task");
     expect(tasks[0]).toMatchObject({ id: t.task_id, title: t.task_id, href: `/jobs/${t.job_id}?stage=2#tasks` });
   });
 
   it("a layer by name or by title, case-insensitively, linking to the layer page", async () => {
     expect(ofKind(await results("world_coun"), "layer")).toEqual([
-      { kind: "layer", id: "world_countries", title: "World Country Boundaries", subtitle: "geo.world_countries", href: "/geo/world_countries" },
+      {
+        kind: "layer",
+        id: "world_countries",
+        title: "World Country Boundaries",
+        subtitle: "geo.world_countries",
+        href: "/geo/world_countries",
+      },
     ]);
     expect(ofKind(await results("shipping rout"), "layer").map((r) => r.id)).toEqual(["shipping_routes"]);
     // Contains, not only prefix: "boundaries" is in two titles; name prefixes first.
-    expect(ofKind(await results("BOUNDARIES"), "layer").map((r) => r.id).sort()).toEqual(["admin_boundaries_arcgis", "world_countries"]);
+    expect(
+      ofKind(await results("BOUNDARIES"), "layer")
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(["admin_boundaries_arcgis", "world_countries"]);
     await db.client.query("INSERT INTO geo.table_metadata (table_name, title) VALUES ('odd name/x', 'Odd layer')");
     expect(ofKind(await results("odd name"), "layer")[0].href).toBe("/geo/odd%20name%2Fx");
   });
@@ -118,15 +148,25 @@ describe("GET /api/search: what each kind finds", () => {
   it("a STAC item by id prefix: its layer page when table_metadata names it, else /orphans", async () => {
     const items = ofKind(await results("postgis-geo-world"), "stac_item");
     expect(items).toEqual([
-      { kind: "stac_item", id: "postgis-geo-world_countries", title: "postgis-geo-world_countries", subtitle: "system-vectors · layer world_countries", href: "/geo/world_countries" },
+      {
+        kind: "stac_item",
+        id: "postgis-geo-world_countries",
+        title: "postgis-geo-world_countries",
+        subtitle: "system-vectors · layer world_countries",
+        href: "/geo/world_countries",
+      },
     ]);
-    const raster = (await db.client.query("SELECT id FROM pgstac.items WHERE collection = 'system-rasters' ORDER BY id LIMIT 1")).rows[0].id as string;
+    const raster = (
+      await db.client.query("SELECT id FROM pgstac.items WHERE collection = 'system-rasters' ORDER BY id LIMIT 1")
+    ).rows[0].id as string;
     const found = ofKind(await results(raster), "stac_item");
     expect(found[0]).toMatchObject({ id: raster, href: "/orphans" });
   });
 
   it("pages by name, case-insensitively", async () => {
-    expect(ofKind(await results("orph"), "page")).toEqual([{ kind: "page", id: "/orphans", title: "Orphans", subtitle: "/orphans", href: "/orphans" }]);
+    expect(ofKind(await results("orph"), "page")).toEqual([
+      { kind: "page", id: "/orphans", title: "Orphans", subtitle: "/orphans", href: "/orphans" },
+    ]);
     expect(ofKind(await results("geo"), "page").map((r) => r.href)).toEqual(["/geo"]);
     expect(ofKind(await results("a"), "page").length).toBeGreaterThan(1);
   });
@@ -143,16 +183,26 @@ describe("GET /api/search: what each kind finds", () => {
 
 describe("GET /api/search: bounds and literal wildcards", () => {
   beforeAll(async () => {
-    await db.client.query(`INSERT INTO app.jobs (job_id, job_type) SELECT 'capq' || lpad(g::text, 3, '0'), 'cap_test' FROM generate_series(1, 15) g`);
-    await db.client.query(`INSERT INTO app.tasks (task_id, job_id, task_type, stage) SELECT 'capq-task-' || lpad(g::text, 3, '0'), 'capq001', 'cap_test', 1 FROM generate_series(1, 15) g`);
-    await db.client.query(`INSERT INTO geo.table_metadata (table_name, title) SELECT 'capq_layer_' || lpad(g::text, 3, '0'), 'Cap ' || g FROM generate_series(1, 15) g`);
-    await db.client.query(`INSERT INTO app.jobs (job_id, job_type) VALUES ('lit%job_1', 'lit_test'), ('litXjobZ1', 'lit_test'), ('lit\\job', 'lit_test')`);
+    await db.client.query(
+      `INSERT INTO app.jobs (job_id, job_type) SELECT 'capq' || lpad(g::text, 3, '0'), 'cap_test' FROM generate_series(1, 15) g`,
+    );
+    await db.client.query(
+      `INSERT INTO app.tasks (task_id, job_id, task_type, stage) SELECT 'capq-task-' || lpad(g::text, 3, '0'), 'capq001', 'cap_test', 1 FROM generate_series(1, 15) g`,
+    );
+    await db.client.query(
+      `INSERT INTO geo.table_metadata (table_name, title) SELECT 'capq_layer_' || lpad(g::text, 3, '0'), 'Cap ' || g FROM generate_series(1, 15) g`,
+    );
+    await db.client.query(
+      `INSERT INTO app.jobs (job_id, job_type) VALUES ('lit%job_1', 'lit_test'), ('litXjobZ1', 'lit_test'), ('lit\\job', 'lit_test')`,
+    );
   });
 
   it(`caps the answer at ${SEARCH_MAX_RESULTS}, sharing the slots among the kinds, each bounded`, async () => {
     const rs = await results("capq");
     expect(rs).toHaveLength(SEARCH_MAX_RESULTS);
-    const counts = Object.fromEntries(["job", "task", "layer"].map((k) => [k, ofKind(rs, k as SearchResult["kind"]).length]));
+    const counts = Object.fromEntries(
+      ["job", "task", "layer"].map((k) => [k, ofKind(rs, k as SearchResult["kind"]).length]),
+    );
     expect(counts.job + counts.task + counts.layer).toBe(SEARCH_MAX_RESULTS);
     for (const n of Object.values(counts)) expect(n).toBeGreaterThanOrEqual(6);
     for (const n of Object.values(counts)) expect(n).toBeLessThanOrEqual(SEARCH_PER_KIND);

@@ -17,7 +17,9 @@ describe("listTasks", () => {
       if (!p.next_cursor) break;
       cursor = p.next_cursor;
     }
-    const expected = await db.client.query<{ task_id: string }>("SELECT task_id FROM app.tasks WHERE status = 'failed' ORDER BY created_at DESC, task_id DESC");
+    const expected = await db.client.query<{ task_id: string }>(
+      "SELECT task_id FROM app.tasks WHERE status = 'failed' ORDER BY created_at DESC, task_id DESC",
+    );
     expect(expected.rows.length).toBeGreaterThan(100);
     expect(ids).toEqual(expected.rows.map((r) => r.task_id));
   });
@@ -30,7 +32,9 @@ describe("listTasks", () => {
     for (const t of p.tasks) expect(t.task_type).toBe(types[0]);
     const job = p.tasks[0].job_id;
     const byJob = await listTasks({ jobId: job, limit: 1000 });
-    const n = (await db.client.query<{ n: number }>("SELECT count(*)::int AS n FROM app.tasks WHERE job_id = $1", [job])).rows[0].n;
+    const n = (
+      await db.client.query<{ n: number }>("SELECT count(*)::int AS n FROM app.tasks WHERE job_id = $1", [job])
+    ).rows[0].n;
     expect(byJob.tasks).toHaveLength(Math.min(n, 1000));
     expect(await countTasks({ jobId: job })).toEqual({ value: n, exact: true });
   });
@@ -50,12 +54,26 @@ describe("listTasks", () => {
     expect(await countStuckTasks()).toEqual({ count: expected.rows.length, capped: false });
 
     // A fresh heartbeat is not stuck; one just past the threshold is.
-    const victim = (await db.client.query<{ task_id: string }>("SELECT task_id FROM app.tasks WHERE status = 'pending' LIMIT 1")).rows[0].task_id;
-    await db.client.query("UPDATE app.tasks SET status = 'processing', heartbeat = now() - interval '9 minutes' WHERE task_id = $1", [victim]);
+    const victim = (
+      await db.client.query<{ task_id: string }>("SELECT task_id FROM app.tasks WHERE status = 'pending' LIMIT 1")
+    ).rows[0].task_id;
+    await db.client.query(
+      "UPDATE app.tasks SET status = 'processing', heartbeat = now() - interval '9 minutes' WHERE task_id = $1",
+      [victim],
+    );
     expect((await listTasks({ stuckOnly: true, limit: 1000 })).tasks.map((t) => t.task_id)).not.toContain(victim);
-    const fresh = (await listTasks({ jobId: (await db.client.query("SELECT job_id FROM app.tasks WHERE task_id = $1", [victim])).rows[0].job_id, statuses: ["processing"], limit: 1000 })).tasks.find((t) => t.task_id === victim)!;
+    const fresh = (
+      await listTasks({
+        jobId: (await db.client.query("SELECT job_id FROM app.tasks WHERE task_id = $1", [victim])).rows[0].job_id,
+        statuses: ["processing"],
+        limit: 1000,
+      })
+    ).tasks.find((t) => t.task_id === victim)!;
     expect(fresh.stuck).toBe(false);
-    await db.client.query("UPDATE app.tasks SET heartbeat = now() - interval '10 minutes 5 seconds' WHERE task_id = $1", [victim]);
+    await db.client.query(
+      "UPDATE app.tasks SET heartbeat = now() - interval '10 minutes 5 seconds' WHERE task_id = $1",
+      [victim],
+    );
     expect((await listTasks({ stuckOnly: true, limit: 1000 })).tasks.map((t) => t.task_id)).toContain(victim);
     expect(await countStuckTasks()).toEqual({ count: expected.rows.length + 1, capped: false });
   });
@@ -73,7 +91,9 @@ describe("listTasks", () => {
 
   it("keeps its place when tasks are inserted between pages", async () => {
     const p1 = await listTasks({ limit: 30 });
-    const expected = await db.client.query<{ task_id: string }>("SELECT task_id FROM app.tasks ORDER BY created_at DESC, task_id DESC LIMIT 60");
+    const expected = await db.client.query<{ task_id: string }>(
+      "SELECT task_id FROM app.tasks ORDER BY created_at DESC, task_id DESC LIMIT 60",
+    );
     const job = p1.tasks[0].job_id;
     await db.client.query(
       `INSERT INTO app.tasks (task_id, job_id, task_type, status, stage, created_at)
@@ -88,9 +108,11 @@ describe("listTasks", () => {
 
 describe("listJobTasks", () => {
   it("walks a big job's tasks in stage order, forward and back", async () => {
-    const big = (await db.client.query<{ job_id: string; n: number }>(
-      "SELECT job_id, count(*)::int AS n FROM app.tasks GROUP BY job_id ORDER BY 2 DESC LIMIT 1",
-    )).rows[0];
+    const big = (
+      await db.client.query<{ job_id: string; n: number }>(
+        "SELECT job_id, count(*)::int AS n FROM app.tasks GROUP BY job_id ORDER BY 2 DESC LIMIT 1",
+      )
+    ).rows[0];
     expect(big.n).toBeGreaterThan(1000);
     const ids: string[] = [];
     const pages: string[][] = [];
@@ -103,14 +125,21 @@ describe("listJobTasks", () => {
       if (!last.next_cursor) break;
       cursor = last.next_cursor;
     }
-    const expected = await db.client.query<{ task_id: string }>("SELECT task_id FROM app.tasks WHERE job_id = $1 ORDER BY stage, task_id", [big.job_id]);
+    const expected = await db.client.query<{ task_id: string }>(
+      "SELECT task_id FROM app.tasks WHERE job_id = $1 ORDER BY stage, task_id",
+      [big.job_id],
+    );
     expect(ids).toEqual(expected.rows.map((r) => r.task_id));
     const back = await listJobTasks(big.job_id, { limit: 400, cursor: last!.prev_cursor! });
     expect(back.tasks.map((t) => t.task_id)).toEqual(pages[pages.length - 2]);
   });
 
   it("filters one stage and a status", async () => {
-    const row = (await db.client.query<{ job_id: string; stage: number }>("SELECT job_id, stage FROM app.tasks WHERE status = 'failed' LIMIT 1")).rows[0];
+    const row = (
+      await db.client.query<{ job_id: string; stage: number }>(
+        "SELECT job_id, stage FROM app.tasks WHERE status = 'failed' LIMIT 1",
+      )
+    ).rows[0];
     const p = await listJobTasks(row.job_id, { stage: row.stage, statuses: ["failed"], limit: 1000 });
     expect(p.tasks.length).toBeGreaterThan(0);
     for (const t of p.tasks) {
@@ -129,13 +158,18 @@ describe("listJobTasks", () => {
 
     const jobId = first.tasks[0].job_id;
     const own = await listJobTasks(jobId, { limit: 3 });
-    const ownPage = await listJobTasks(jobId, { limit: 3, cursor: encodeCursor({ direction: "prev", sort: "stage", key: "0", id: "" }) });
+    const ownPage = await listJobTasks(jobId, {
+      limit: 3,
+      cursor: encodeCursor({ direction: "prev", sort: "stage", key: "0", id: "" }),
+    });
     expect(ownPage.tasks.map((t) => t.task_id)).toEqual(own.tasks.map((t) => t.task_id));
     expect(ownPage.prev_cursor).toBeNull();
   });
 
   it("refuses a cursor from another list", async () => {
     const p = await listTasks({ limit: 2 });
-    await expect(listJobTasks(p.tasks[0].job_id, { limit: 2, cursor: p.next_cursor! })).rejects.toMatchObject({ code: "bad_request" });
+    await expect(listJobTasks(p.tasks[0].job_id, { limit: 2, cursor: p.next_cursor! })).rejects.toMatchObject({
+      code: "bad_request",
+    });
   });
 });

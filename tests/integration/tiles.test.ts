@@ -3,7 +3,14 @@ import { VectorTile, type VectorTileFeature } from "@mapbox/vector-tile";
 import { PbfReader } from "pbf";
 import type { Feature, Geometry } from "geojson";
 import { AppError } from "@/lib/api/errors";
-import { forgetTileLayer, getTile, LAYER_CACHE_MAX, tileLayerCacheSize, tileLayerFor, TILE_EXTENT } from "@/lib/db/tiles";
+import {
+  forgetTileLayer,
+  getTile,
+  LAYER_CACHE_MAX,
+  tileLayerCacheSize,
+  tileLayerFor,
+  TILE_EXTENT,
+} from "@/lib/db/tiles";
 // Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
 import { testDatabase } from "../helpers/db";
 
@@ -13,7 +20,10 @@ const db = testDatabase("geotiles");
 function tileOf(lon: number, lat: number, z: number): [number, number] {
   const n = 2 ** z;
   const r = (lat * Math.PI) / 180;
-  return [Math.floor(((lon + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)];
+  return [
+    Math.floor(((lon + 180) / 360) * n),
+    Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n),
+  ];
 }
 
 async function decode(table: string, z: number, x: number, y: number) {
@@ -36,7 +46,12 @@ function coords(g: Geometry): number[][] {
 }
 function bboxOf(f: Feature): [number, number, number, number] {
   const c = coords(f.geometry);
-  return [Math.min(...c.map((p) => p[0])), Math.min(...c.map((p) => p[1])), Math.max(...c.map((p) => p[0])), Math.max(...c.map((p) => p[1]))];
+  return [
+    Math.min(...c.map((p) => p[0])),
+    Math.min(...c.map((p) => p[1])),
+    Math.max(...c.map((p) => p[0])),
+    Math.max(...c.map((p) => p[1])),
+  ];
 }
 const byName = (features: VectorTileFeature[], name: string) => features.find((f) => f.properties.name === name);
 
@@ -49,9 +64,16 @@ describe("vector tiles from PostGIS", () => {
     const kenya = byName(features, "Kenya")!;
     expect(kenya).toBeDefined();
     expect(VectorTileLayerType(kenya)).toBe("Polygon");
-    const { rows: k } = await db.client.query(`SELECT objectid, iso_n3, continent, pop_est, area_km2 FROM geo.world_countries WHERE name = 'Kenya'`);
+    const { rows: k } = await db.client.query(
+      `SELECT objectid, iso_n3, continent, pop_est, area_km2 FROM geo.world_countries WHERE name = 'Kenya'`,
+    );
     expect(kenya.id).toBe(k[0].objectid);
-    expect(kenya.properties).toMatchObject({ name: "Kenya", iso_n3: k[0].iso_n3, continent: "Africa", pop_est: Number(k[0].pop_est) });
+    expect(kenya.properties).toMatchObject({
+      name: "Kenya",
+      iso_n3: k[0].iso_n3,
+      continent: "Africa",
+      pop_est: Number(k[0].pop_est),
+    });
     expect(kenya.properties.area_km2).toBeCloseTo(k[0].area_km2, 1);
     // the standard lineage columns stay out of the tile
     expect(Object.keys(kenya.properties)).not.toContain("etl_job_id");
@@ -137,7 +159,10 @@ describe("vector tiles from PostGIS", () => {
   it("a layer without a spatial reference (SRID 0) is a clear 422, not a 500", async () => {
     await db.client.query(`CREATE TABLE geo.no_srid (objectid serial PRIMARY KEY, geom geometry(Point, 0));
       INSERT INTO geo.no_srid (geom) VALUES (ST_MakePoint(1, 1));`);
-    const e = await getTile("no_srid", 0, 0, 0).then(() => null, (err: unknown) => err);
+    const e = await getTile("no_srid", 0, 0, 0).then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(AppError);
     expect(e).toMatchObject({ status: 422, message: expect.stringMatching(/SRID 0/) });
   });

@@ -14,11 +14,26 @@ const { planOperation, runOperation } = await import("@/lib/destructive/pipeline
 const { unpublishOperation } = await import("@/lib/destructive/operations/unpublish");
 
 const db = testDatabase("unpub");
-const admin: User = { id: "d64ea70b-953a-4cf4-8c28-d3b8b39e28f8", name: "Ada Admin", username: "ada@geoetl.local", role: "admin", via: "session" };
+const admin: User = {
+  id: "d64ea70b-953a-4cf4-8c28-d3b8b39e28f8",
+  name: "Ada Admin",
+  username: "ada@geoetl.local",
+  role: "admin",
+  via: "session",
+};
 
 const unpublish = (table_name: string, opts: { fingerprint?: string; acceptDependents?: boolean } = {}) =>
-  runOperation<Record<string, unknown>>(unpublishOperation, { table_name }, admin, { confirm: { api: "yes" }, ...opts }).then((r) => r.result);
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error("expected a refusal"); }, (e: unknown) => e as AppError);
+  runOperation<Record<string, unknown>>(unpublishOperation, { table_name }, admin, {
+    confirm: { api: "yes" },
+    ...opts,
+  }).then((r) => r.result);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error("expected a refusal");
+    },
+    (e: unknown) => e as AppError,
+  );
 
 async function state(table: string) {
   const { rows } = await db.client.query(
@@ -52,7 +67,9 @@ describe("unpublish through the destructive pipeline", () => {
     expect(p.items[2].detail).toMatch(/rows, .*(kB|MB)/);
     expect(p.dependents).toEqual([]);
     expect(p.confirmText).toBe("world_countries");
-    expect((await planOperation(unpublishOperation, { table_name: "world_countries" })).fingerprint).toBe(p.fingerprint);
+    expect((await planOperation(unpublishOperation, { table_name: "world_countries" })).fingerprint).toBe(
+      p.fingerprint,
+    );
     expect(p).not.toHaveProperty("data");
   });
 
@@ -95,7 +112,10 @@ describe("unpublish through the destructive pipeline", () => {
   it("a crafted name is only ever a lookup: 404, nothing dropped", async () => {
     const before = await catalog();
     const e = await failure(unpublish('x"; DROP TABLE geo.populated_places; --'));
-    expect(e).toMatchObject({ status: 404, message: `Table 'x"; DROP TABLE geo.populated_places; --' does not exist in geo schema` });
+    expect(e).toMatchObject({
+      status: 404,
+      message: `Table 'x"; DROP TABLE geo.populated_places; --' does not exist in geo schema`,
+    });
     expect(await catalog()).toEqual(before);
     expect(await lastAudit()).toMatchObject({ outcome: "failed", error: { code: "not_found" } });
     expect((await failure(unpublish("bad\u0000name"))).status).toBe(400);
@@ -103,9 +123,15 @@ describe("unpublish through the destructive pipeline", () => {
 
   it("an orphan whose name is not a plain identifier can be unpublished (quoted from the catalog)", async () => {
     await db.client.query(`CREATE TABLE geo."2024-roads" (id int); CREATE TABLE geo."Mixed Case" (id int)`);
-    expect(await unpublish("2024-roads")).toMatchObject({ success: true, deleted: { geo_table: true }, was_orphaned: true });
+    expect(await unpublish("2024-roads")).toMatchObject({
+      success: true,
+      deleted: { geo_table: true },
+      was_orphaned: true,
+    });
     expect(await unpublish("Mixed Case")).toMatchObject({ success: true, deleted: { geo_table: true } });
-    const { rows } = await db.client.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'geo' AND tablename IN ('2024-roads', 'Mixed Case')`);
+    const { rows } = await db.client.query(
+      `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'geo' AND tablename IN ('2024-roads', 'Mixed Case')`,
+    );
     expect(rows[0].n).toBe(0);
   });
 
@@ -117,7 +143,9 @@ describe("unpublish through the destructive pipeline", () => {
       CREATE TABLE public.place_notes (objectid int REFERENCES geo.populated_places (objectid));`);
     const before = await catalog();
     const plan = await planOperation(unpublishOperation, { table_name: "populated_places" });
-    expect(plan.dependents.map((d) => d.name)).toEqual(expect.arrayContaining(["public.v_places", "public.v_places_2", expect.stringMatching(/place_notes/)]));
+    expect(plan.dependents.map((d) => d.name)).toEqual(
+      expect.arrayContaining(["public.v_places", "public.v_places_2", expect.stringMatching(/place_notes/)]),
+    );
     const e = await failure(unpublish("populated_places"));
     expect(e).toMatchObject({ status: 409, details: { reason: "dependents" } });
     expect(e.message).toMatch(/v_places/);
@@ -126,14 +154,17 @@ describe("unpublish through the destructive pipeline", () => {
 
     const r = await unpublish("populated_places", { acceptDependents: true, fingerprint: plan.fingerprint });
     expect(r.dependents_dropped).toEqual(expect.arrayContaining(["view public.v_places", "view public.v_places_2"]));
-    const left = await db.client.query(`SELECT to_regclass('public.v_places') AS v, to_regclass('public.place_notes') AS t,
+    const left = await db.client
+      .query(`SELECT to_regclass('public.v_places') AS v, to_regclass('public.place_notes') AS t,
       (SELECT count(*)::int FROM pg_constraint WHERE conrelid = 'public.place_notes'::regclass AND contype = 'f') AS fks`);
     expect(left.rows[0]).toEqual({ v: null, t: "place_notes", fks: 0 }); // the other table stays, only its foreign key went
     expect((await lastAudit()).details.result.dependents_dropped).toEqual(r.dependents_dropped);
   });
 
   it("honours table_metadata.schema_name: a row about another schema is not this geo table's and is left alone", async () => {
-    await db.client.query(`UPDATE geo.table_metadata SET schema_name = 'elsewhere' WHERE table_name = 'shipping_routes'`);
+    await db.client.query(
+      `UPDATE geo.table_metadata SET schema_name = 'elsewhere' WHERE table_name = 'shipping_routes'`,
+    );
     const plan = await planOperation(unpublishOperation, { table_name: "shipping_routes" });
     expect(plan.items.map((i) => i.kind)).toEqual(["table"]);
     const r = await unpublish("shipping_routes");
@@ -163,7 +194,9 @@ describe("unpublish through the destructive pipeline", () => {
     try {
       const r = await unpublish("admin_boundaries_arcgis");
       expect(r.deleted).toEqual({ stac_item: null, metadata_row: true, geo_table: true });
-      expect(r.warnings).toEqual(["STAC item deletion failed (pgstac error, SQLSTATE P0001); metadata and table were still removed"]);
+      expect(r.warnings).toEqual([
+        "STAC item deletion failed (pgstac error, SQLSTATE P0001); metadata and table were still removed",
+      ]);
       expect(logged.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(/partition_sys_meta/);
       expect(await state("admin_boundaries_arcgis")).toEqual({ has_table: false, has_metadata: false, has_stac: true });
       expect(JSON.stringify(await lastAudit())).not.toMatch(/partition_sys_meta/);
@@ -179,41 +212,67 @@ describe("unpublish through the destructive pipeline", () => {
     expect(r.warnings).toContain("Table geo.deleted_parcels did not exist: removed the orphaned metadata row");
   });
 
-  it("two unpublishes of one table at once: one succeeds, the other finds nothing (404), even when the first waits on locks for longer than lock_timeout in total", { timeout: 20_000 }, async () => {
-    // The first run waits 2 s on the metadata row, then 2 s on the table: each wait is under the
-    // 3 s lock_timeout, together they are over it. The second run waits on the advisory lock all
-    // that time: that wait must not be bounded by lock_timeout (it would be a 409, not a 404).
-    const rowLock = new Client({ connectionString: urlFor(db.name) });
-    const tableLock = new Client({ connectionString: urlFor(db.name) });
-    await Promise.all([rowLock.connect(), tableLock.connect()]);
-    try {
-      await db.client.query(`INSERT INTO geo.table_metadata (table_name) VALUES ('mystery_upload')`);
-      await rowLock.query(`BEGIN; SELECT 1 FROM geo.table_metadata WHERE table_name = 'mystery_upload' FOR UPDATE`);
-      await tableLock.query(`BEGIN; LOCK TABLE geo.mystery_upload IN ACCESS SHARE MODE`);
-      const runs = Promise.all([unpublish("mystery_upload").then((r) => r, (e) => e), new Promise((r) => setTimeout(r, 200)).then(() => unpublish("mystery_upload").then((r) => r, (e) => e))]);
-      setTimeout(() => void rowLock.query("COMMIT"), 2000);
-      setTimeout(() => void tableLock.query("COMMIT"), 4000);
-      const [first, second] = await runs;
-      expect(first).toMatchObject({ success: true, deleted: { geo_table: true } });
-      expect(second).toBeInstanceOf(AppError);
-      expect(second).toMatchObject({ status: 404 });
-    } finally {
-      await rowLock.end();
-      await tableLock.end();
-    }
-  });
+  it(
+    "two unpublishes of one table at once: one succeeds, the other finds nothing (404), even when the first waits on locks for longer than lock_timeout in total",
+    { timeout: 20_000 },
+    async () => {
+      // The first run waits 2 s on the metadata row, then 2 s on the table: each wait is under the
+      // 3 s lock_timeout, together they are over it. The second run waits on the advisory lock all
+      // that time: that wait must not be bounded by lock_timeout (it would be a 409, not a 404).
+      const rowLock = new Client({ connectionString: urlFor(db.name) });
+      const tableLock = new Client({ connectionString: urlFor(db.name) });
+      await Promise.all([rowLock.connect(), tableLock.connect()]);
+      try {
+        await db.client.query(`INSERT INTO geo.table_metadata (table_name) VALUES ('mystery_upload')`);
+        await rowLock.query(`BEGIN; SELECT 1 FROM geo.table_metadata WHERE table_name = 'mystery_upload' FOR UPDATE`);
+        await tableLock.query(`BEGIN; LOCK TABLE geo.mystery_upload IN ACCESS SHARE MODE`);
+        const runs = Promise.all([
+          unpublish("mystery_upload").then(
+            (r) => r,
+            (e) => e,
+          ),
+          new Promise((r) => setTimeout(r, 200)).then(() =>
+            unpublish("mystery_upload").then(
+              (r) => r,
+              (e) => e,
+            ),
+          ),
+        ]);
+        setTimeout(() => void rowLock.query("COMMIT"), 2000);
+        setTimeout(() => void tableLock.query("COMMIT"), 4000);
+        const [first, second] = await runs;
+        expect(first).toMatchObject({ success: true, deleted: { geo_table: true } });
+        expect(second).toBeInstanceOf(AppError);
+        expect(second).toMatchObject({ status: 404 });
+      } finally {
+        await rowLock.end();
+        await tableLock.end();
+      }
+    },
+  );
 
-  it("gives up after lock_timeout when the table is in use: 409, nothing deleted, audited as a conflict", { timeout: 15_000 }, async () => {
-    await db.client.query("BEGIN");
-    await db.client.query("LOCK TABLE geo.rivers_sample IN ACCESS SHARE MODE");
-    const release = setTimeout(() => void db.client.query("ROLLBACK"), 10_000);
-    const e = await failure(unpublish("rivers_sample"));
-    clearTimeout(release);
-    await db.client.query("ROLLBACK");
-    expect(e).toMatchObject({ status: 409, message: "The table is in use (map tiles or queries are reading it); retry in a moment." });
-    expect(await state("rivers_sample")).toMatchObject({ has_table: true, has_metadata: true });
-    expect(await lastAudit()).toMatchObject({ target: "rivers_sample", outcome: "conflict", error: { sqlstate: "55P03" } });
-  });
+  it(
+    "gives up after lock_timeout when the table is in use: 409, nothing deleted, audited as a conflict",
+    { timeout: 15_000 },
+    async () => {
+      await db.client.query("BEGIN");
+      await db.client.query("LOCK TABLE geo.rivers_sample IN ACCESS SHARE MODE");
+      const release = setTimeout(() => void db.client.query("ROLLBACK"), 10_000);
+      const e = await failure(unpublish("rivers_sample"));
+      clearTimeout(release);
+      await db.client.query("ROLLBACK");
+      expect(e).toMatchObject({
+        status: 409,
+        message: "The table is in use (map tiles or queries are reading it); retry in a moment.",
+      });
+      expect(await state("rivers_sample")).toMatchObject({ has_table: true, has_metadata: true });
+      expect(await lastAudit()).toMatchObject({
+        target: "rivers_sample",
+        outcome: "conflict",
+        error: { sqlstate: "55P03" },
+      });
+    },
+  );
 
   it("a failure in the middle rolls everything back and is audited with a fixed phrase and the SQLSTATE", async () => {
     await db.client.query(`CREATE OR REPLACE FUNCTION public.test_no_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
@@ -234,9 +293,13 @@ describe("unpublish through the destructive pipeline", () => {
   });
 
   it("without confirm=yes nothing runs: 400 naming confirm, audited as refused", async () => {
-    const e = await failure(runOperation(unpublishOperation, { table_name: "rivers_sample" }, admin, { confirm: { api: undefined } }));
+    const e = await failure(
+      runOperation(unpublishOperation, { table_name: "rivers_sample" }, admin, { confirm: { api: undefined } }),
+    );
     expect(e).toMatchObject({ status: 400, details: { parameter: "confirm" } });
-    const typed = await failure(runOperation(unpublishOperation, { table_name: "rivers_sample" }, admin, { confirm: { typed: "rivers" } }));
+    const typed = await failure(
+      runOperation(unpublishOperation, { table_name: "rivers_sample" }, admin, { confirm: { typed: "rivers" } }),
+    );
     expect(typed).toMatchObject({ status: 400, details: { parameter: "confirmation" } });
     expect(await state("rivers_sample")).toMatchObject({ has_table: true });
     expect(await lastAudit()).toMatchObject({ outcome: "refused" });

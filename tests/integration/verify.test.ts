@@ -19,7 +19,11 @@ const check = (r: VerifyResult, id: string) => r.checks.find((c) => c.id === id)
 
 function sqlOf(dir: string): string {
   const full = path.join(process.cwd(), "sql", dir);
-  return readdirSync(full).filter((f) => f.endsWith(".sql")).sort().map((f) => readFileSync(path.join(full, f), "utf8")).join("\n");
+  return readdirSync(full)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .map((f) => readFileSync(path.join(full, f), "utf8"))
+    .join("\n");
 }
 const matches = (text: string, re: RegExp) => [...text.matchAll(re)].map((m) => m[1]);
 
@@ -27,9 +31,13 @@ describe("expected names", () => {
   it("are the ones sql/app and sql/h3 create (no drift)", () => {
     const app = sqlOf("app");
     expect([...EXPECTED.appTables].sort()).toEqual(matches(app, /CREATE TABLE IF NOT EXISTS app\.(\w+)/g).sort());
-    expect(EXPECTED.appFunctions.map((f) => f.replace(/\(.*$/, ""))).toEqual(matches(app, /CREATE OR REPLACE FUNCTION app\.(\w+)\(/g));
+    expect(EXPECTED.appFunctions.map((f) => f.replace(/\(.*$/, ""))).toEqual(
+      matches(app, /CREATE OR REPLACE FUNCTION app\.(\w+)\(/g),
+    );
     expect([...EXPECTED.appEnums]).toEqual(matches(app, /CREATE TYPE app\.(\w+) AS ENUM/gi));
-    expect(Object.values(EXPECTED.appStatusChecks).sort()).toEqual(matches(app, /CONSTRAINT (\w+) CHECK \(status IN/g).sort());
+    expect(Object.values(EXPECTED.appStatusChecks).sort()).toEqual(
+      matches(app, /CONSTRAINT (\w+) CHECK \(status IN/g).sort(),
+    );
     expect([...EXPECTED.h3Tables].sort()).toEqual(matches(sqlOf("h3"), /CREATE TABLE IF NOT EXISTS h3\.(\w+)/g).sort());
   });
 });
@@ -40,18 +48,36 @@ describe("verifySchemas", () => {
     expect(failed(r)).toEqual(LEGITIMATELY_MISSING);
     expect(r.ok).toBe(false);
     expect(r.checks.map((c) => c.id)).toEqual([
-      "schema:app", "schema:pgstac", "schema:geo", "schema:h3", "schema:platform", "schema:console",
-      "app:tables", "app:enums", "app:functions", "geo:catalog",
-      "pgstac:version", "pgstac:console-functions", "pgstac:search", "pgstac:hash",
-      "h3:tables", "console:migrations",
+      "schema:app",
+      "schema:pgstac",
+      "schema:geo",
+      "schema:h3",
+      "schema:platform",
+      "schema:console",
+      "app:tables",
+      "app:enums",
+      "app:functions",
+      "geo:catalog",
+      "pgstac:version",
+      "pgstac:console-functions",
+      "pgstac:search",
+      "pgstac:hash",
+      "h3:tables",
+      "console:migrations",
     ]);
     for (const c of r.checks) expect(c.detail.length, c.id).toBeGreaterThan(10);
     expect(check(r, "schema:platform").detail).toMatch(/app\.api_requests/);
     expect(check(r, "pgstac:version").detail).toBe("pgSTAC 0.9.8.");
-    expect(check(r, "pgstac:hash").detail).toMatch(/^Missing functions: pgstac\.search_tohash\(jsonb\), pgstac\.search_hash\(jsonb,jsonb\) .*stand-in/);
+    expect(check(r, "pgstac:hash").detail).toMatch(
+      /^Missing functions: pgstac\.search_tohash\(jsonb\), pgstac\.search_hash\(jsonb,jsonb\) .*stand-in/,
+    );
     expect(check(r, "pgstac:search").detail).toMatch(/pgstac\.search\(jsonb\)/);
-    expect(check(r, "app:enums").detail).toMatch(/app\.jobs\.status: CHECK jobs_status_check; app\.tasks\.status: CHECK tasks_status_check/);
-    expect(check(r, "console:migrations").detail).toMatch(/^All \d+ files applied and up to date \(all schemas, with the pgSTAC stand-in\)\.$/);
+    expect(check(r, "app:enums").detail).toMatch(
+      /app\.jobs\.status: CHECK jobs_status_check; app\.tasks\.status: CHECK tasks_status_check/,
+    );
+    expect(check(r, "console:migrations").detail).toMatch(
+      /^All \d+ files applied and up to date \(all schemas, with the pgSTAC stand-in\)\.$/,
+    );
     expect(new Date(r.checked_at).getTime()).toBeGreaterThan(Date.now() - 60_000);
   });
 
@@ -71,14 +97,18 @@ describe("verifySchemas", () => {
 
   it("on a database the console only migrated its own schema in, asks for the console's files and checks what else is recorded", async () => {
     // as `npx tsx scripts/migrate.ts` (console only) and then a maintenance redeploy of app leave it
-    const gone = await db.client.query(`DELETE FROM console.schema_migrations WHERE name NOT LIKE 'console/%' AND name <> 'app/001_app.sql'`);
+    const gone = await db.client.query(
+      `DELETE FROM console.schema_migrations WHERE name NOT LIKE 'console/%' AND name <> 'app/001_app.sql'`,
+    );
     try {
       expect(gone.rowCount).toBeGreaterThan(3);
       const ok = check(await verifySchemas(), "console:migrations");
       expect(ok).toMatchObject({ ok: true });
       expect(ok.detail).toMatch(/\(console schema only\)\.$/);
       await db.client.query(`UPDATE console.schema_migrations SET checksum = 'stale' WHERE name = 'app/001_app.sql'`);
-      expect(check(await verifySchemas(), "console:migrations").detail).toMatch(/^changed since applied: app\/001_app\.sql \(console schema only\)/);
+      expect(check(await verifySchemas(), "console:migrations").detail).toMatch(
+        /^changed since applied: app\/001_app\.sql \(console schema only\)/,
+      );
     } finally {
       const { migrate } = await import("@/lib/db/migrate");
       await migrate(db.client, { fixtures: true });
@@ -104,7 +134,8 @@ describe("verifySchemas", () => {
   it("a dropped pgstac schema fails the pgSTAC checks without throwing", async () => {
     await db.client.query(`DROP SCHEMA pgstac CASCADE`);
     const r = await verifySchemas();
-    for (const id of ["schema:pgstac", "pgstac:version", "pgstac:console-functions", "pgstac:search", "pgstac:hash"]) expect(check(r, id).ok, id).toBe(false);
+    for (const id of ["schema:pgstac", "pgstac:version", "pgstac:console-functions", "pgstac:search", "pgstac:hash"])
+      expect(check(r, id).ok, id).toBe(false);
     expect(check(r, "pgstac:version").detail).toBe("Schema pgstac is missing: pgSTAC is not installed.");
   });
 });
@@ -126,6 +157,11 @@ describe("GET /api/dbadmin/maintenance/verify", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as VerifyResult;
     expect(body.ok).toBe(false);
-    expect(body.checks.find((c) => c.id === "schema:app")).toEqual({ id: "schema:app", label: "Schema app", ok: true, detail: "Schema app is present." });
+    expect(body.checks.find((c) => c.id === "schema:app")).toEqual({
+      id: "schema:app",
+      label: "Schema app",
+      ok: true,
+      detail: "Schema app is present.",
+    });
   });
 });

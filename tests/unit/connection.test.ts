@@ -9,13 +9,20 @@ class FakeCredential implements TokenCredential {
   constructor(readonly clientId?: string) {}
   async getToken(scope: string | string[]): Promise<AccessToken> {
     this.calls.push(String(scope));
-    return { token: `token-${this.clientId ?? "system"}-${this.calls.length}`, expiresOnTimestamp: Date.now() + 3600_000 };
+    return {
+      token: `token-${this.clientId ?? "system"}-${this.calls.length}`,
+      expiresOnTimestamp: Date.now() + 3600_000,
+    };
   }
 }
 
 describe("managed identity as pg's password", () => {
   it("asks the user-assigned identity for a fresh token on every new connection", async () => {
-    const cfg = parseConfig({ DATABASE_URL: "postgresql://x@srv/geo?sslmode=verify-full", DB_ADMIN_MANAGED_IDENTITY_CLIENT_ID: "12345678-1234-1234-1234-123456789abc", DB_ADMIN_MANAGED_IDENTITY_NAME: "geoadmin" });
+    const cfg = parseConfig({
+      DATABASE_URL: "postgresql://x@srv/geo?sslmode=verify-full",
+      DB_ADMIN_MANAGED_IDENTITY_CLIENT_ID: "12345678-1234-1234-1234-123456789abc",
+      DB_ADMIN_MANAGED_IDENTITY_NAME: "geoadmin",
+    });
     const made: FakeCredential[] = [];
     const password = passwordFor(cfg.admin, (id) => {
       const c = new FakeCredential(id);
@@ -31,13 +38,19 @@ describe("managed identity as pg's password", () => {
   });
 
   it("uses the system-assigned identity (no client id) on Azure", async () => {
-    const cfg = parseConfig({ DATABASE_URL: "postgresql://geoadmin@srv/geo?sslmode=verify-full", WEBSITE_SITE_NAME: "app" });
+    const cfg = parseConfig({
+      DATABASE_URL: "postgresql://geoadmin@srv/geo?sslmode=verify-full",
+      WEBSITE_SITE_NAME: "app",
+    });
     const fn = passwordFor(cfg.admin, (id) => new FakeCredential(id)) as () => Promise<string>;
     expect(await fn()).toBe("token-system-1");
   });
 
   it("surfaces an identity that returns no token", async () => {
-    const cfg = parseConfig({ DATABASE_URL: "postgresql://geoadmin@srv/geo?sslmode=verify-full", WEBSITE_SITE_NAME: "app" });
+    const cfg = parseConfig({
+      DATABASE_URL: "postgresql://geoadmin@srv/geo?sslmode=verify-full",
+      WEBSITE_SITE_NAME: "app",
+    });
     const fn = passwordFor(cfg.admin, () => ({ getToken: async () => null })) as () => Promise<string>;
     await expect(fn()).rejects.toThrow(/no token/);
   });
@@ -45,7 +58,17 @@ describe("managed identity as pg's password", () => {
   it("passes a plain password through and sets pool limits", () => {
     const cfg = parseConfig({ DATABASE_URL: "postgresql://u:pw@127.0.0.1:6000/geo" });
     const pc = poolConfigFor(cfg.admin, { max: 4, statementTimeoutMs: 1234, applicationName: "t" });
-    expect(pc).toMatchObject({ host: "127.0.0.1", port: 6000, user: "u", password: "pw", database: "geo", max: 4, statement_timeout: 1234, application_name: "t", ssl: false });
+    expect(pc).toMatchObject({
+      host: "127.0.0.1",
+      port: 6000,
+      user: "u",
+      password: "pw",
+      database: "geo",
+      max: 4,
+      statement_timeout: 1234,
+      application_name: "t",
+      ssl: false,
+    });
   });
 
   it("maps sslmode to TLS options", () => {

@@ -22,7 +22,8 @@ describe("exportResponse", () => {
       columns: ["id"] as const,
       filters: {},
       page: async (cursor: string | undefined) => {
-        if (cursor) throw Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+        if (cursor)
+          throw Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
         return { rows: [{ id: 1 }, { id: 2 }], next: "c1" };
       },
     });
@@ -31,7 +32,12 @@ describe("exportResponse", () => {
     console.error = (...a: unknown[]) => void errors.push(a);
     try {
       const csv = await exportResponse<{ id: number }>(spec("csv")).text();
-      expect(csv.trimEnd().split("\r\n")).toEqual(["id", "1", "2", "# ERROR: export incomplete: the database stopped answering after 2 rows; retry"]);
+      expect(csv.trimEnd().split("\r\n")).toEqual([
+        "id",
+        "1",
+        "2",
+        "# ERROR: export incomplete: the database stopped answering after 2 rows; retry",
+      ]);
       const json = JSON.parse(await exportResponse<{ id: number }>(spec("json")).text());
       expect(json).toMatchObject({ count: 2, complete: false, error: expect.stringMatching(/incomplete/) });
       expect(json.jobs).toEqual([{ id: 1 }, { id: 2 }]);
@@ -73,7 +79,9 @@ describe("jobListSchema", () => {
     expect(r.success).toBe(false);
     expect(r.error!.issues[0].path).toEqual(["status"]);
     expect(jobListSchema.safeParse({ hours: "-1" }).error!.issues[0].path).toEqual(["hours"]);
-    expect(jobListSchema.safeParse({ since: "2026-02-01T00:00:00Z", until: "2026-01-01T00:00:00Z" }).error!.issues[0].path).toEqual(["since"]);
+    expect(
+      jobListSchema.safeParse({ since: "2026-02-01T00:00:00Z", until: "2026-01-01T00:00:00Z" }).error!.issues[0].path,
+    ).toEqual(["since"]);
   });
 });
 
@@ -90,7 +98,9 @@ describe("errorHeadline", () => {
   it("takes the first line, or the exception line of a Python traceback", async () => {
     const { errorHeadline } = await import("@/lib/db/jobs-params");
     expect(errorHeadline("\n  Timeout after 600s\n  at x")).toBe("Timeout after 600s");
-    expect(errorHeadline('Traceback (most recent call last):\n  File "a.py", line 1\nValueError: bad resolution')).toBe("ValueError: bad resolution");
+    expect(errorHeadline('Traceback (most recent call last):\n  File "a.py", line 1\nValueError: bad resolution')).toBe(
+      "ValueError: bad resolution",
+    );
     expect(errorHeadline("   ")).toBeNull();
   });
 });

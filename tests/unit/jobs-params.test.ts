@@ -4,8 +4,10 @@ import { decodeCursor, encodeCursor } from "@/lib/db/cursor";
 import { jobListSchema, jobTasksSchema, taskListSchema } from "@/lib/db/jobs-params";
 import { escapeLike, likePrefix } from "@/lib/db/like";
 
-const cursorWith = (key: unknown, id: unknown, sort = "created", d = "n") => Buffer.from(JSON.stringify({ d, s: sort, k: [key, id] }), "utf8").toString("base64url");
-const issuePath = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) => r.error?.issues[0].path.join(".");
+const cursorWith = (key: unknown, id: unknown, sort = "created", d = "n") =>
+  Buffer.from(JSON.stringify({ d, s: sort, k: [key, id] }), "utf8").toString("base64url");
+const issuePath = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
+  r.error?.issues[0].path.join(".");
 
 describe("job and task filter schemas", () => {
   it("take since/until only as strict ISO timestamps", () => {
@@ -20,7 +22,9 @@ describe("job and task filter schemas", () => {
     const tz = process.env.TZ;
     process.env.TZ = "Asia/Tokyo";
     try {
-      expect(jobListSchema.parse({ since: "2026-01-31T12:00:00" }).since?.toISOString()).toBe("2026-01-31T12:00:00.000Z");
+      expect(jobListSchema.parse({ since: "2026-01-31T12:00:00" }).since?.toISOString()).toBe(
+        "2026-01-31T12:00:00.000Z",
+      );
     } finally {
       if (tz === undefined) delete process.env.TZ;
       else process.env.TZ = tz;
@@ -45,7 +49,10 @@ describe("job and task filter schemas", () => {
         expect(issuePath(r)).toBe(key);
       }
     }
-    expect(taskListSchema.parse({ job_id: " abc ", task_type: "tile" })).toMatchObject({ job_id: "abc", task_type: "tile" });
+    expect(taskListSchema.parse({ job_id: " abc ", task_type: "tile" })).toMatchObject({
+      job_id: "abc",
+      task_type: "tile",
+    });
   });
 
   it("read booleans like every other route (true/false, 1/0, yes/no)", () => {
@@ -61,17 +68,28 @@ describe("job and task filter schemas", () => {
 describe("decodeCursor", () => {
   it("accepts what encodeCursor made", () => {
     const key = "2026-01-31T12:00:00.123456Z";
-    expect(decodeCursor(encodeCursor({ direction: "prev", sort: "created", key, id: "abc" }), "created")).toEqual({ direction: "prev", sort: "created", key, id: "abc" });
+    expect(decodeCursor(encodeCursor({ direction: "prev", sort: "created", key, id: "abc" }), "created")).toEqual({
+      direction: "prev",
+      sort: "created",
+      key,
+      id: "abc",
+    });
     expect(decodeCursor(cursorWith(null, "abc"), "created").key).toBeNull();
   });
 
   it("refuses a forged position with a 400, not a query PostgreSQL rejects", () => {
     for (const key of ["1", "0", "2026-02-30T00:00:00Z", "2026-02-30", "1 January"]) {
-      expect(() => decodeCursor(cursorWith(key, "abc"), "created"), key).toThrow(expect.objectContaining({ code: "bad_request", details: { parameter: "cursor" } }));
+      expect(() => decodeCursor(cursorWith(key, "abc"), "created"), key).toThrow(
+        expect.objectContaining({ code: "bad_request", details: { parameter: "cursor" } }),
+      );
     }
     for (const id of ["a\u0000b", "\u0000"]) {
-      expect(() => decodeCursor(cursorWith("2026-01-31T12:00:00Z", id), "created")).toThrow(expect.objectContaining({ code: "bad_request" }));
-      expect(() => decodeCursor(cursorWith("2", id, "stage"), "stage", "int")).toThrow(expect.objectContaining({ code: "bad_request" }));
+      expect(() => decodeCursor(cursorWith("2026-01-31T12:00:00Z", id), "created")).toThrow(
+        expect.objectContaining({ code: "bad_request" }),
+      );
+      expect(() => decodeCursor(cursorWith("2", id, "stage"), "stage", "int")).toThrow(
+        expect.objectContaining({ code: "bad_request" }),
+      );
     }
   });
 });

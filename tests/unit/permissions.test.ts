@@ -37,10 +37,17 @@ describe("errors", () => {
   });
 
   it("tells a statement_timeout from a cancellation by an administrator (both SQLSTATE 57014)", () => {
-    const timeout = toAppError(Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" }));
+    const timeout = toAppError(
+      Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" }),
+    );
     expect(timeout).toMatchObject({ status: 503, message: expect.stringMatching(/Narrow the filter/) });
-    const cancelled = toAppError(Object.assign(new Error("canceling statement due to user request"), { code: "57014" }));
-    expect(cancelled).toMatchObject({ status: 503, message: expect.stringMatching(/cancelled on the database server/) });
+    const cancelled = toAppError(
+      Object.assign(new Error("canceling statement due to user request"), { code: "57014" }),
+    );
+    expect(cancelled).toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/cancelled on the database server/),
+    });
     expect(cancelled.message).not.toMatch(/Narrow the filter/);
   });
 });

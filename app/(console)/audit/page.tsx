@@ -5,7 +5,15 @@ import { formatDate, formatDuration, formatExact } from "@/components/ui/format"
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/page";
-import { AUDIT_OUTCOMES, AUDIT_WINDOWS, auditFilterFromParams, auditParamsLenient, listAudit, type AuditOutcome, type AuditRow } from "@/lib/db/audit";
+import {
+  AUDIT_OUTCOMES,
+  AUDIT_WINDOWS,
+  auditFilterFromParams,
+  auditParamsLenient,
+  listAudit,
+  type AuditOutcome,
+  type AuditRow,
+} from "@/lib/db/audit";
 import { flattenSearchParams } from "@/lib/db/jobs-params";
 import { EXPORT_CAP } from "@/lib/export/stream";
 
@@ -27,10 +35,15 @@ const OUTCOME_TITLE: Record<AuditOutcome, string> = {
   conflict: "Refused: the state changed since the plan, or another operation held the lock",
 };
 
-const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === "object" && Object.keys(v as object).length === 0);
+const isEmpty = (v: unknown) =>
+  v === null || v === undefined || (typeof v === "object" && Object.keys(v as object).length === 0);
 
 /** The audit log: every attempted mutation, newest first, keyset-paged; filters live in the URL. */
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageRole("reader");
   // A malformed link parameter (a cursor that is not a bigint, text with control characters, an
   // unknown outcome, a time without an offset) would be a 400 in the API: here it is ignored.
@@ -45,7 +58,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     since: p.since?.toISOString(),
     until: p.until?.toISOString(),
   };
-  const filtered = Boolean(filters.actor || filters.action || filters.outcome?.length || filters.window || filters.since || filters.until);
+  const filtered = Boolean(
+    filters.actor || filters.action || filters.outcome?.length || filters.window || filters.since || filters.until,
+  );
   const href = (before?: string) => `/audit${auditQuery(filters, { before })}`;
   const th = "px-3 py-2";
 
@@ -53,13 +68,25 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader title="Audit log">
         <span className="text-sm">
-          <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/audit${auditQuery(filters, { format: "csv" })}`} download data-testid="audit-export-csv">
+          <a
+            className="text-sky-700 underline dark:text-sky-400"
+            href={`/api/export/audit${auditQuery(filters, { format: "csv" })}`}
+            download
+            data-testid="audit-export-csv"
+          >
             Download CSV
           </a>{" "}
-          <span className="text-xs text-slate-600 dark:text-slate-400">(this filter, newest {EXPORT_CAP.toLocaleString("en-US")} entries at most)</span>
+          <span className="text-xs text-slate-600 dark:text-slate-400">
+            (this filter, newest {EXPORT_CAP.toLocaleString("en-US")} entries at most)
+          </span>
         </span>
       </PageHeader>
-      <AuditFilters key={auditQuery(filters)} filters={filters} outcomes={AUDIT_OUTCOMES} windows={AUDIT_WINDOWS.map(({ value, label }) => ({ value, label }))} />
+      <AuditFilters
+        key={auditQuery(filters)}
+        filters={filters}
+        outcomes={AUDIT_OUTCOMES}
+        windows={AUDIT_WINDOWS.map(({ value, label }) => ({ value, label }))}
+      />
       {page.rows.length === 0 ? (
         <Notice title={p.before ? "No older entries" : "No entries"}>
           <p>
@@ -121,7 +148,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
 function AuditTableRow({ r, th }: { r: AuditRow; th: string }) {
   const name = r.actor_name ?? r.actor;
-  const hasMore = !isEmpty(r.parameters) || !isEmpty(r.details) || r.fingerprint || r.request_id || r.client_address || r.actor_oid;
+  const hasMore =
+    !isEmpty(r.parameters) || !isEmpty(r.details) || r.fingerprint || r.request_id || r.client_address || r.actor_oid;
   return (
     <tr className="border-b border-slate-100 align-top last:border-0 dark:border-slate-800" data-testid="audit-row">
       <td className={`${th} whitespace-nowrap text-xs`}>
@@ -131,13 +159,18 @@ function AuditTableRow({ r, th }: { r: AuditRow; th: string }) {
       </td>
       <td className={th}>
         <span title={r.actor_oid ?? undefined}>{name}</span>
-        {r.actor_username && r.actor_username !== name ? <div className="text-xs text-slate-600 dark:text-slate-400">{r.actor_username}</div> : null}
+        {r.actor_username && r.actor_username !== name ? (
+          <div className="text-xs text-slate-600 dark:text-slate-400">{r.actor_username}</div>
+        ) : null}
         <div className="text-xs text-slate-600">{r.actor_role}</div>
       </td>
       <td className={`${th} font-mono text-xs`}>{r.action}</td>
       <td className={`${th} break-all font-mono text-xs`}>{r.target ?? "—"}</td>
       <td className={th}>
-        <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ${OUTCOME_STYLE[r.outcome] ?? ""}`} title={OUTCOME_TITLE[r.outcome]}>
+        <span
+          className={`rounded-full px-2 py-0.5 text-xs font-semibold ${OUTCOME_STYLE[r.outcome] ?? ""}`}
+          title={OUTCOME_TITLE[r.outcome]}
+        >
           {r.outcome}
         </span>
       </td>
@@ -153,22 +186,54 @@ function AuditTableRow({ r, th }: { r: AuditRow; th: string }) {
         {r.error ? (
           <p className="mb-1 text-red-800 dark:text-red-300">
             <span className="font-semibold">Error:</span> {r.error.message}
-            {r.error.sqlstate ? <span className="ml-1 font-mono text-[11px]">(SQLSTATE {r.error.sqlstate})</span> : null}
-            {r.error.code ? <span className="ml-1 font-mono text-[11px] text-slate-600 dark:text-slate-400">[{r.error.code}]</span> : null}
+            {r.error.sqlstate ? (
+              <span className="ml-1 font-mono text-[11px]">(SQLSTATE {r.error.sqlstate})</span>
+            ) : null}
+            {r.error.code ? (
+              <span className="ml-1 font-mono text-[11px] text-slate-600 dark:text-slate-400">[{r.error.code}]</span>
+            ) : null}
           </p>
         ) : null}
         {hasMore ? (
           <details>
             <summary className="cursor-pointer text-slate-600 dark:text-slate-400">
-              {isEmpty(r.parameters) ? "More" : <code className="font-mono text-[11px]">{compact(r.parameters, 80)}</code>}
+              {isEmpty(r.parameters) ? (
+                "More"
+              ) : (
+                <code className="font-mono text-[11px]">{compact(r.parameters, 80)}</code>
+              )}
             </summary>
             <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 gap-y-0.5">
-              {!isEmpty(r.parameters) ? <Field label="Parameters" mono>{JSON.stringify(r.parameters)}</Field> : null}
-              {!isEmpty(r.details) ? <Field label="Details" mono>{JSON.stringify(r.details)}</Field> : null}
-              {r.fingerprint ? <Field label="Fingerprint" mono>{r.fingerprint}</Field> : null}
-              {r.actor_oid ? <Field label="Actor oid" mono>{r.actor_oid}</Field> : null}
-              {r.request_id ? <Field label="Request id" mono>{r.request_id}</Field> : null}
-              {r.client_address ? <Field label="Client address" mono>{r.client_address}</Field> : null}
+              {!isEmpty(r.parameters) ? (
+                <Field label="Parameters" mono>
+                  {JSON.stringify(r.parameters)}
+                </Field>
+              ) : null}
+              {!isEmpty(r.details) ? (
+                <Field label="Details" mono>
+                  {JSON.stringify(r.details)}
+                </Field>
+              ) : null}
+              {r.fingerprint ? (
+                <Field label="Fingerprint" mono>
+                  {r.fingerprint}
+                </Field>
+              ) : null}
+              {r.actor_oid ? (
+                <Field label="Actor oid" mono>
+                  {r.actor_oid}
+                </Field>
+              ) : null}
+              {r.request_id ? (
+                <Field label="Request id" mono>
+                  {r.request_id}
+                </Field>
+              ) : null}
+              {r.client_address ? (
+                <Field label="Client address" mono>
+                  {r.client_address}
+                </Field>
+              ) : null}
             </dl>
           </details>
         ) : null}
@@ -181,7 +246,9 @@ function Field({ label, mono, children }: { label: string; mono?: boolean; child
   return (
     <>
       <dt className="text-slate-600 dark:text-slate-400">{label}</dt>
-      <dd className={`break-all ${mono ? "font-mono text-[11px] text-slate-700 dark:text-slate-300" : ""}`}>{children}</dd>
+      <dd className={`break-all ${mono ? "font-mono text-[11px] text-slate-700 dark:text-slate-300" : ""}`}>
+        {children}
+      </dd>
     </>
   );
 }

@@ -23,7 +23,11 @@ function href(p: Record<string, string | number | undefined>): string {
   return s ? `/geo?${s}` : "/geo";
 }
 
-export default async function GeoLayersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function GeoLayersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageRole("reader");
   const p = Params.parse(await searchParams);
   const filters = { job_id: p.job_id || undefined, has_stac: p.has_stac, q: p.q || undefined };
@@ -36,9 +40,17 @@ export default async function GeoLayersPage({ searchParams }: { searchParams: Pr
   return (
     <>
       <PageHeader title="Geo layers">
-        <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="geo-total">{formatCount(data.total)} layers</span>
+        <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="geo-total">
+          {formatCount(data.total)} layers
+        </span>
       </PageHeader>
-      <form method="get" action="/geo" className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter layers">
+      <form
+        method="get"
+        action="/geo"
+        className="mb-4 flex flex-wrap items-end gap-3"
+        role="search"
+        aria-label="Filter layers"
+      >
         <label className="flex flex-col text-xs font-medium">
           Search
           <input name="q" defaultValue={filters.q} placeholder="title, table or keyword" className={input} />
@@ -55,13 +67,26 @@ export default async function GeoLayersPage({ searchParams }: { searchParams: Pr
             <option value="false">not catalogued</option>
           </select>
         </label>
-        <button type="submit" className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">Apply</button>
-        {Object.values(keep).some(Boolean) ? <Link href="/geo" className="text-sm underline">Clear</Link> : null}
+        <button
+          type="submit"
+          className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800"
+        >
+          Apply
+        </button>
+        {Object.values(keep).some(Boolean) ? (
+          <Link href="/geo" className="text-sm underline">
+            Clear
+          </Link>
+        ) : null}
       </form>
 
       {data.metadata.length === 0 ? (
         <Notice title="No layers">
-          <p>{Object.values(keep).some(Boolean) ? "No published layer matches these filters." : "geo.table_metadata has no rows yet."}</p>
+          <p>
+            {Object.values(keep).some(Boolean)
+              ? "No published layer matches these filters."
+              : "geo.table_metadata has no rows yet."}
+          </p>
         </Notice>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
@@ -79,17 +104,28 @@ export default async function GeoLayersPage({ searchParams }: { searchParams: Pr
             </thead>
             <tbody>
               {data.metadata.map((m) => (
-                <tr key={m.table_name} className="border-b border-slate-100 last:border-0 dark:border-slate-800" data-testid={`geo-row-${m.table_name}`}>
+                <tr
+                  key={m.table_name}
+                  className="border-b border-slate-100 last:border-0 dark:border-slate-800"
+                  data-testid={`geo-row-${m.table_name}`}
+                >
                   <td className="px-3 py-2">
-                    <Link href={`/geo/${encodeURIComponent(m.table_name)}`} className="font-medium text-sky-800 hover:underline dark:text-sky-300">
+                    <Link
+                      href={`/geo/${encodeURIComponent(m.table_name)}`}
+                      className="font-medium text-sky-800 hover:underline dark:text-sky-300"
+                    >
                       {m.title || m.table_name}
                     </Link>
                     <div className="font-mono text-xs text-slate-600">{m.table_name}</div>
                   </td>
                   <td className="px-3 py-2">{m.geometry_type ?? "—"}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{m.feature_count === null ? "—" : formatCount(m.feature_count)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">
+                    {m.feature_count === null ? "—" : formatCount(m.feature_count)}
+                  </td>
                   <td className="px-3 py-2">
-                    <div className="max-w-48 truncate" title={m.source_file ?? undefined}>{m.source_file ?? "—"}</div>
+                    <div className="max-w-48 truncate" title={m.source_file ?? undefined}>
+                      {m.source_file ?? "—"}
+                    </div>
                     <div className="text-xs text-slate-600">{m.source_format ?? ""}</div>
                   </td>
                   <td className="px-3 py-2">
@@ -103,7 +139,17 @@ export default async function GeoLayersPage({ searchParams }: { searchParams: Pr
                     )}
                   </td>
                   <td className="px-3 py-2 font-mono text-xs">
-                    {m.etl_job_id ? <Link href={`/jobs/${encodeURIComponent(m.etl_job_id)}`} className="hover:underline" title={m.etl_job_id}>{shortId(m.etl_job_id)}</Link> : "—"}
+                    {m.etl_job_id ? (
+                      <Link
+                        href={`/jobs/${encodeURIComponent(m.etl_job_id)}`}
+                        className="hover:underline"
+                        title={m.etl_job_id}
+                      >
+                        {shortId(m.etl_job_id)}
+                      </Link>
+                    ) : (
+                      "—"
+                    )}
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 text-xs">{formatDate(m.created_at)}</td>
                 </tr>
@@ -114,9 +160,23 @@ export default async function GeoLayersPage({ searchParams }: { searchParams: Pr
       )}
       {pages > 1 ? (
         <nav aria-label="Pagination" className="mt-4 flex items-center gap-3 text-sm">
-          {p.page > 1 ? <Link className="underline" href={href({ ...keep, page: p.page - 1 })}>← Previous</Link> : <span className="text-slate-400">← Previous</span>}
-          <span>Page {p.page} of {pages}</span>
-          {p.page < pages ? <Link className="underline" href={href({ ...keep, page: p.page + 1 })}>Next →</Link> : <span className="text-slate-400">Next →</span>}
+          {p.page > 1 ? (
+            <Link className="underline" href={href({ ...keep, page: p.page - 1 })}>
+              ← Previous
+            </Link>
+          ) : (
+            <span className="text-slate-400">← Previous</span>
+          )}
+          <span>
+            Page {p.page} of {pages}
+          </span>
+          {p.page < pages ? (
+            <Link className="underline" href={href({ ...keep, page: p.page + 1 })}>
+              Next →
+            </Link>
+          ) : (
+            <span className="text-slate-400">Next →</span>
+          )}
         </nav>
       ) : null}
     </>

@@ -33,7 +33,11 @@ export default async function JobsPage({ searchParams }: { searchParams: SP }) {
   return (
     <>
       <PageHeader title="Jobs" />
-      <JobsView state={stateFromParams(params)} jobTypes={jobTypes} initial={{ ...page, total: total.value, total_exact: total.exact }} />
+      <JobsView
+        state={stateFromParams(params)}
+        jobTypes={jobTypes}
+        initial={{ ...page, total: total.value, total_exact: total.exact }}
+      />
     </>
   );
 }

@@ -13,11 +13,21 @@ import { verifySchemas } from "@/lib/db/verify";
 
 export const dynamic = "force-dynamic";
 
-const Params = z.object({ days: z.string().regex(/^\d{1,5}$/).refine((d) => Number(d) >= 1).optional().catch(undefined) });
+const Params = z.object({
+  days: z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .refine((d) => Number(d) >= 1)
+    .optional()
+    .catch(undefined),
+});
 
 function Card({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
   return (
-    <section aria-label={title} className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <section
+      aria-label={title}
+      className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
       <h2 className="text-base font-semibold">{title}</h2>
       <div className="text-sm text-slate-700 dark:text-slate-300">{children}</div>
       {action ? <div>{action}</div> : null}
@@ -29,7 +39,11 @@ function Card({ title, children, action }: { title: string; children: ReactNode;
  * Maintenance: schema verification for everyone; for admins, the pipeline's maintenance
  * operations, each through the destructive pipeline's dialog (plan, typed confirmation, audit).
  */
-export default async function MaintenancePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function MaintenancePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   // Pages guard themselves too: a client-side navigation renders the page without its layout.
   const user = await requirePageRole("reader");
   const p = Params.parse(await searchParams);
@@ -38,9 +52,12 @@ export default async function MaintenancePage({ searchParams }: { searchParams: 
   const admin = canMutate(user);
   const [verify, running, runs] = await Promise.all([verifySchemas(), runningOperations(), recentOperationRuns(10)]);
   const schemaOps = admin && cfg.allowDestructiveMaintenance;
-  const disabledNote = admin && !cfg.allowDestructiveMaintenance ? (
-    <p className="text-xs text-slate-600 dark:text-slate-400">Switched off on this server (development only): set ALLOW_DESTRUCTIVE_MAINTENANCE=true to enable.</p>
-  ) : null;
+  const disabledNote =
+    admin && !cfg.allowDestructiveMaintenance ? (
+      <p className="text-xs text-slate-600 dark:text-slate-400">
+        Switched off on this server (development only): set ALLOW_DESTRUCTIVE_MAINTENANCE=true to enable.
+      </p>
+    ) : null;
 
   return (
     <>
@@ -52,7 +69,8 @@ export default async function MaintenancePage({ searchParams }: { searchParams: 
               {running.map((r) => (
                 <li key={r.id}>
                   {r.action}
-                  {r.target ? ` (${r.target})` : ""}, started by {r.actor} {formatDate(r.started_at)}: step {r.step} of {r.steps_total}
+                  {r.target ? ` (${r.target})` : ""}, started by {r.actor} {formatDate(r.started_at)}: step {r.step} of{" "}
+                  {r.steps_total}
                   {r.step_label ? `, ${r.step_label}` : ""}
                 </li>
               ))}
@@ -64,14 +82,23 @@ export default async function MaintenancePage({ searchParams }: { searchParams: 
       <section aria-labelledby="verify-heading" className="mb-6">
         <h2 id="verify-heading" className="mb-2 text-lg font-semibold">
           Schema verification{" "}
-          <span className={`ml-2 rounded-full px-2 py-0.5 text-xs font-semibold ${verify.ok ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-900/40 dark:text-emerald-200" : "bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"}`}>
+          <span
+            className={`ml-2 rounded-full px-2 py-0.5 text-xs font-semibold ${verify.ok ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-900/40 dark:text-emerald-200" : "bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"}`}
+          >
             {verify.ok ? "all checks ok" : `${verify.checks.filter((c) => !c.ok).length} failed`}
           </span>
         </h2>
-        <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900" data-testid="verify-checks">
+        <ul
+          className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+          data-testid="verify-checks"
+        >
           {verify.checks.map((c) => (
             <li key={c.id} className="flex gap-3 px-3 py-2">
-              <span className={`w-14 shrink-0 font-semibold ${c.ok ? "text-emerald-800 dark:text-emerald-300" : "text-red-800 dark:text-red-300"}`}>{c.ok ? "ok" : "failed"}</span>
+              <span
+                className={`w-14 shrink-0 font-semibold ${c.ok ? "text-emerald-800 dark:text-emerald-300" : "text-red-800 dark:text-red-300"}`}
+              >
+                {c.ok ? "ok" : "failed"}
+              </span>
               <span className="font-medium">{c.label}</span>
               <span className="text-slate-600 dark:text-slate-400">{c.detail}</span>
             </li>
@@ -84,38 +111,82 @@ export default async function MaintenancePage({ searchParams }: { searchParams: 
 
       {!admin ? (
         <Notice title="Read-only">
-          <p>Maintenance operations need the admin role. You can see their status and history here and on the audit log.</p>
+          <p>
+            Maintenance operations need the admin role. You can see their status and history here and on the audit log.
+          </p>
         </Notice>
       ) : (
         <div className="grid gap-4 lg:grid-cols-2">
           <Card
             title="Clean up old jobs"
-            action={<OperationButton operation="cleanup" params={{ days }} label={`Clean up jobs older than ${days} days`} />}
+            action={
+              <OperationButton operation="cleanup" params={{ days }} label={`Clean up jobs older than ${days} days`} />
+            }
           >
-            <p className="mb-2">Deletes completed jobs last updated more than N days ago, and their tasks, in batches. Geo layers and STAC are not touched.</p>
+            <p className="mb-2">
+              Deletes completed jobs last updated more than N days ago, and their tasks, in batches. Geo layers and STAC
+              are not touched.
+            </p>
             <form method="get" action="/maintenance" className="flex items-end gap-2">
               <label className="flex flex-col text-xs font-medium">
                 Days
-                <input name="days" type="number" min={1} max={36500} defaultValue={days} className="w-24 rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-950" />
+                <input
+                  name="days"
+                  type="number"
+                  min={1}
+                  max={36500}
+                  defaultValue={days}
+                  className="w-24 rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-950"
+                />
               </label>
-              <button type="submit" className="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800">
+              <button
+                type="submit"
+                className="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
+              >
                 Set
               </button>
             </form>
           </Card>
-          <Card title="Redeploy the app schema" action={schemaOps ? <OperationButton operation="redeploy" params={{}} label="Redeploy app" /> : disabledNote}>
-            <p>Drops schema app (jobs, tasks, API requests, janitor runs) and creates it again, empty. geo, h3 and console are never touched.</p>
+          <Card
+            title="Redeploy the app schema"
+            action={
+              schemaOps ? <OperationButton operation="redeploy" params={{}} label="Redeploy app" /> : disabledNote
+            }
+          >
+            <p>
+              Drops schema app (jobs, tasks, API requests, janitor runs) and creates it again, empty. geo, h3 and
+              console are never touched.
+            </p>
           </Card>
           <Card
             title="Redeploy pgSTAC"
-            action={schemaOps ? <OperationButton operation="pgstac-redeploy" params={{}} label="Redeploy pgSTAC" /> : disabledNote}
+            action={
+              schemaOps ? (
+                <OperationButton operation="pgstac-redeploy" params={{}} label="Redeploy pgSTAC" />
+              ) : (
+                disabledNote
+              )
+            }
           >
             <p>
-              Reinstalls pgSTAC with what this server is configured to use ({cfg.pgstacInstall ? (cfg.pgstacInstall.kind === "sql" ? "PGSTAC_SQL_FILE" : "PGSTAC_MIGRATE_COMMAND") : "nothing configured: set PGSTAC_SQL_FILE or PGSTAC_MIGRATE_COMMAND"}).
+              Reinstalls pgSTAC with what this server is configured to use (
+              {cfg.pgstacInstall
+                ? cfg.pgstacInstall.kind === "sql"
+                  ? "PGSTAC_SQL_FILE"
+                  : "PGSTAC_MIGRATE_COMMAND"
+                : "nothing configured: set PGSTAC_SQL_FILE or PGSTAC_MIGRATE_COMMAND"}
+              ).
             </p>
           </Card>
-          <Card title="Full rebuild (app + pgSTAC)" action={schemaOps ? <OperationButton operation="full-rebuild" params={{}} label="Full rebuild" /> : disabledNote}>
-            <p>In one transaction: drop app and pgstac, deploy both, create the system STAC collections, verify both.</p>
+          <Card
+            title="Full rebuild (app + pgSTAC)"
+            action={
+              schemaOps ? <OperationButton operation="full-rebuild" params={{}} label="Full rebuild" /> : disabledNote
+            }
+          >
+            <p>
+              In one transaction: drop app and pgstac, deploy both, create the system STAC collections, verify both.
+            </p>
           </Card>
           <Card
             title="Clear STAC"
@@ -142,7 +213,10 @@ export default async function MaintenancePage({ searchParams }: { searchParams: 
         {runs.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">None yet.</p>
         ) : (
-          <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900" data-testid="operation-runs">
+          <ul
+            className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+            data-testid="operation-runs"
+          >
             {runs.map((r) => (
               <li key={r.id} className="flex flex-wrap gap-3 px-3 py-2">
                 <span className="w-20 shrink-0 font-semibold">{r.status}</span>

@@ -10,7 +10,9 @@ import { latestOrphanReport, orphanReport } from "@/lib/db/orphans";
 
 function Stat({ label, value, tone }: { label: string; value: number; tone?: "warn" }) {
   return (
-    <div className={`rounded-lg border p-3 ${tone === "warn" && value > 0 ? "border-amber-300 bg-amber-50 dark:border-amber-700 dark:bg-amber-950/40" : "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"}`}>
+    <div
+      className={`rounded-lg border p-3 ${tone === "warn" && value > 0 ? "border-amber-300 bg-amber-50 dark:border-amber-700 dark:bg-amber-950/40" : "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"}`}
+    >
       <div className="text-xs uppercase text-slate-600 dark:text-slate-400">{label}</div>
       <div className="text-2xl font-semibold tabular-nums">{formatCount(value)}</div>
     </div>
@@ -37,8 +39,12 @@ export default async function OrphansPage() {
       </PageHeader>
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
         Live report from the catalog at {formatDate(report.timestamp)}.{" "}
-        {hours ? `The scheduled check runs every ${hours} h` : "The scheduled check is off (ORPHAN_CHECK_INTERVAL_HOURS=0)"}
-        {last ? `; its last result (${formatDate(last.checked_at)}) was ${last.health_status}.` : "; it has not stored a result yet."}
+        {hours
+          ? `The scheduled check runs every ${hours} h`
+          : "The scheduled check is off (ORPHAN_CHECK_INTERVAL_HOURS=0)"}
+        {last
+          ? `; its last result (${formatDate(last.checked_at)}) was ${last.health_status}.`
+          : "; it has not stored a result yet."}
       </p>
       <div className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
         <Stat label="Geo tables" value={s.total_geo_tables} />
@@ -50,25 +56,68 @@ export default async function OrphansPage() {
       </div>
 
       <section className="mb-6" aria-labelledby="orphaned-tables">
-        <h2 id="orphaned-tables" className="mb-2 font-semibold">Tables without metadata</h2>
+        <h2 id="orphaned-tables" className="mb-2 font-semibold">
+          Tables without metadata
+        </h2>
         {report.orphaned_tables.length === 0 ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">None: every table in schema geo has a metadata row.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            None: every table in schema geo has a metadata row.
+          </p>
         ) : (
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <table className="w-full text-left text-sm" data-testid="orphaned-tables">
               <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
-                <tr><th className={th}>Table</th><th className={`${th} text-right`}>Rows</th><th className={`${th} text-right`}>Size</th><th className={th}>Reason</th>{admin ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>
+                <tr>
+                  <th className={th}>Table</th>
+                  <th className={`${th} text-right`}>Rows</th>
+                  <th className={`${th} text-right`}>Size</th>
+                  <th className={th}>Reason</th>
+                  {admin ? (
+                    <th className={th}>
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  ) : null}
+                </tr>
               </thead>
               <tbody>
                 {report.orphaned_tables.map((t) => (
-                  <tr key={t.table_name} className="border-b border-slate-100 last:border-0 dark:border-slate-800" data-testid={`orphan-table-${t.table_name}`}>
-                    <td className={`${th} font-mono`}><Link className="hover:underline" href={`/geo/${encodeURIComponent(t.table_name)}`}>{t.table_name}</Link></td>
-                    <td className={`${th} text-right tabular-nums`}><span title={t.row_count_exact ? undefined : `Planner estimate (pg_class.reltuples): ${t.row_count.toLocaleString("en-US")}`}>{formatCount(t.row_count, t.row_count_exact)}</span></td>
+                  <tr
+                    key={t.table_name}
+                    className="border-b border-slate-100 last:border-0 dark:border-slate-800"
+                    data-testid={`orphan-table-${t.table_name}`}
+                  >
+                    <td className={`${th} font-mono`}>
+                      <Link className="hover:underline" href={`/geo/${encodeURIComponent(t.table_name)}`}>
+                        {t.table_name}
+                      </Link>
+                    </td>
+                    <td className={`${th} text-right tabular-nums`}>
+                      <span
+                        title={
+                          t.row_count_exact
+                            ? undefined
+                            : `Planner estimate (pg_class.reltuples): ${t.row_count.toLocaleString("en-US")}`
+                        }
+                      >
+                        {formatCount(t.row_count, t.row_count_exact)}
+                      </span>
+                    </td>
                     <td className={`${th} text-right`}>{t.size_pretty}</td>
                     <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{t.reason}</td>
                     {admin ? (
                       <td className={`${th} text-right`}>
-                        <UnpublishButton compact impact={{ table_name: t.table_name, table_exists: true, row_count: t.row_count, size_pretty: t.size_pretty, metadata_row: false, stac_item_id: null, stac_collection_id: null }} />
+                        <UnpublishButton
+                          compact
+                          impact={{
+                            table_name: t.table_name,
+                            table_exists: true,
+                            row_count: t.row_count,
+                            size_pretty: t.size_pretty,
+                            metadata_row: false,
+                            stac_item_id: null,
+                            stac_collection_id: null,
+                          }}
+                        />
                       </td>
                     ) : null}
                   </tr>
@@ -80,26 +129,70 @@ export default async function OrphansPage() {
       </section>
 
       <section className="mb-6" aria-labelledby="orphaned-metadata">
-        <h2 id="orphaned-metadata" className="mb-2 font-semibold">Metadata without a table</h2>
+        <h2 id="orphaned-metadata" className="mb-2 font-semibold">
+          Metadata without a table
+        </h2>
         {report.orphaned_metadata.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">None: every metadata row has its table.</p>
         ) : (
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <table className="w-full text-left text-sm" data-testid="orphaned-metadata">
               <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
-                <tr><th className={th}>Table</th><th className={th}>ETL job</th><th className={th}>STAC item</th><th className={th}>Created</th><th className={th}>Reason</th>{admin ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>
+                <tr>
+                  <th className={th}>Table</th>
+                  <th className={th}>ETL job</th>
+                  <th className={th}>STAC item</th>
+                  <th className={th}>Created</th>
+                  <th className={th}>Reason</th>
+                  {admin ? (
+                    <th className={th}>
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  ) : null}
+                </tr>
               </thead>
               <tbody>
                 {report.orphaned_metadata.map((m) => (
-                  <tr key={m.table_name} className="border-b border-slate-100 last:border-0 dark:border-slate-800" data-testid={`orphan-metadata-${m.table_name}`}>
-                    <td className={`${th} font-mono`}><Link className="hover:underline" href={`/geo/${encodeURIComponent(m.table_name)}`}>{m.table_name}</Link></td>
-                    <td className={`${th} font-mono text-xs`}>{m.etl_job_id ? <Link className="hover:underline" href={`/jobs/${encodeURIComponent(m.etl_job_id)}`} title={m.etl_job_id}>{shortId(m.etl_job_id)}</Link> : "—"}</td>
+                  <tr
+                    key={m.table_name}
+                    className="border-b border-slate-100 last:border-0 dark:border-slate-800"
+                    data-testid={`orphan-metadata-${m.table_name}`}
+                  >
+                    <td className={`${th} font-mono`}>
+                      <Link className="hover:underline" href={`/geo/${encodeURIComponent(m.table_name)}`}>
+                        {m.table_name}
+                      </Link>
+                    </td>
+                    <td className={`${th} font-mono text-xs`}>
+                      {m.etl_job_id ? (
+                        <Link
+                          className="hover:underline"
+                          href={`/jobs/${encodeURIComponent(m.etl_job_id)}`}
+                          title={m.etl_job_id}
+                        >
+                          {shortId(m.etl_job_id)}
+                        </Link>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
                     <td className={`${th} font-mono text-xs`}>{m.stac_item_id ?? "—"}</td>
                     <td className={`${th} whitespace-nowrap text-xs`}>{formatDate(m.created_at)}</td>
                     <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{m.reason}</td>
                     {admin ? (
                       <td className={`${th} text-right`}>
-                        <UnpublishButton compact impact={{ table_name: m.table_name, table_exists: false, row_count: null, size_pretty: null, metadata_row: true, stac_item_id: m.stac_item_id, stac_collection_id: m.stac_collection_id }} />
+                        <UnpublishButton
+                          compact
+                          impact={{
+                            table_name: m.table_name,
+                            table_exists: false,
+                            row_count: null,
+                            size_pretty: null,
+                            metadata_row: true,
+                            stac_item_id: m.stac_item_id,
+                            stac_collection_id: m.stac_collection_id,
+                          }}
+                        />
                       </td>
                     ) : null}
                   </tr>
@@ -112,30 +205,46 @@ export default async function OrphansPage() {
 
       <section className="mb-6" aria-labelledby="orphaned-stac-items">
         <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
-          <h2 id="orphaned-stac-items" className="font-semibold">STAC items without a layer</h2>
+          <h2 id="orphaned-stac-items" className="font-semibold">
+            STAC items without a layer
+          </h2>
           {admin && report.stac_checked && report.orphaned_stac_items.length ? (
             <OperationButton operation="stac-orphans" params={{}} label="Remove orphaned STAC items" compact />
           ) : null}
         </div>
         {!report.stac_checked ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="orphaned-stac-unchecked">Not checked: pgSTAC could not be read in this database.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="orphaned-stac-unchecked">
+            Not checked: pgSTAC could not be read in this database.
+          </p>
         ) : report.orphaned_stac_items.length === 0 ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">None: every STAC item in the vector collections has its metadata row.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            None: every STAC item in the vector collections has its metadata row.
+          </p>
         ) : (
           <>
             {s.orphaned_stac_items > report.orphaned_stac_items.length ? (
               <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-                Showing the first {formatCount(report.orphaned_stac_items.length)} of {formatCount(s.orphaned_stac_items)}, by collection and id.
+                Showing the first {formatCount(report.orphaned_stac_items.length)} of{" "}
+                {formatCount(s.orphaned_stac_items)}, by collection and id.
               </p>
             ) : null}
             <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
               <table className="w-full text-left text-sm" data-testid="orphaned-stac-items">
                 <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
-                  <tr><th className={th}>STAC item</th><th className={th}>Collection</th><th className={th}>Datetime</th><th className={th}>Reason</th></tr>
+                  <tr>
+                    <th className={th}>STAC item</th>
+                    <th className={th}>Collection</th>
+                    <th className={th}>Datetime</th>
+                    <th className={th}>Reason</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {report.orphaned_stac_items.map((i) => (
-                    <tr key={`${i.collection}/${i.id}`} className="border-b border-slate-100 last:border-0 dark:border-slate-800" data-testid={`orphan-stac-${i.id}`}>
+                    <tr
+                      key={`${i.collection}/${i.id}`}
+                      className="border-b border-slate-100 last:border-0 dark:border-slate-800"
+                      data-testid={`orphan-stac-${i.id}`}
+                    >
                       <td className={`${th} font-mono text-xs`}>{i.id}</td>
                       <td className={`${th} font-mono text-xs`}>{i.collection}</td>
                       <td className={`${th} whitespace-nowrap text-xs`}>{formatDate(i.datetime)}</td>
@@ -150,10 +259,19 @@ export default async function OrphansPage() {
       </section>
 
       <section aria-labelledby="tracked">
-        <h2 id="tracked" className="mb-2 font-semibold">Tracked tables ({formatCount(report.tracked_tables.length)})</h2>
+        <h2 id="tracked" className="mb-2 font-semibold">
+          Tracked tables ({formatCount(report.tracked_tables.length)})
+        </h2>
         <ul className="flex flex-wrap gap-2 text-sm" data-testid="tracked-tables">
           {report.tracked_tables.map((t) => (
-            <li key={t}><Link className="rounded bg-slate-100 px-2 py-0.5 font-mono text-xs hover:underline dark:bg-slate-800" href={`/geo/${encodeURIComponent(t)}`}>{t}</Link></li>
+            <li key={t}>
+              <Link
+                className="rounded bg-slate-100 px-2 py-0.5 font-mono text-xs hover:underline dark:bg-slate-800"
+                href={`/geo/${encodeURIComponent(t)}`}
+              >
+                {t}
+              </Link>
+            </li>
           ))}
         </ul>
       </section>

@@ -22,7 +22,8 @@ export async function GET(req: Request) {
   const flowName = flowCookieName(cfg.origin);
   const flow = await unsealFlow(jar.get(flowName)?.value, cfg.session.secret);
   jar.delete(flowName);
-  if (url.searchParams.get("error")) return signInProblem("failed", new Error(`authority error: ${url.searchParams.get("error")}`));
+  if (url.searchParams.get("error"))
+    return signInProblem("failed", new Error(`authority error: ${url.searchParams.get("error")}`));
   const code = url.searchParams.get("code");
   if (!flow) return signInProblem("expired");
   if (!code || url.searchParams.get("state") !== flow.state) return signInProblem("state", new Error("state mismatch"));
@@ -41,7 +42,9 @@ export async function GET(req: Request) {
     tid: String(claims.tid),
     name: (str(claims.name) ?? str(claims.preferred_username) ?? String(claims.oid)).slice(0, 200),
     username: str(claims.preferred_username)?.slice(0, 200),
-    roles: Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === "string").slice(0, 50) : [],
+    roles: Array.isArray(claims.roles)
+      ? claims.roles.filter((r): r is string => typeof r === "string").slice(0, 50)
+      : [],
     iat: now,
     seen: now,
   };

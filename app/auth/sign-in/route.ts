@@ -26,13 +26,17 @@ export async function GET(req: Request) {
   try {
     const flow = await startSignIn(cfg.auth, cfg.origin);
     const res = NextResponse.redirect(flow.url, 303);
-    res.cookies.set(flowCookieName(cfg.origin), await sealFlow({ state: flow.state, nonce: flow.nonce, verifier: flow.verifier, next }, cfg.session.secret), {
-      httpOnly: true,
-      secure: cfg.origin.startsWith("https://"),
-      sameSite: "lax",
-      path: "/",
-      maxAge: FLOW_TTL_SECONDS,
-    });
+    res.cookies.set(
+      flowCookieName(cfg.origin),
+      await sealFlow({ state: flow.state, nonce: flow.nonce, verifier: flow.verifier, next }, cfg.session.secret),
+      {
+        httpOnly: true,
+        secure: cfg.origin.startsWith("https://"),
+        sameSite: "lax",
+        path: "/",
+        maxAge: FLOW_TTL_SECONDS,
+      },
+    );
     return res;
   } catch (err) {
     return signInProblem(toAppError(err).code === "service_unavailable" ? "unreachable" : "failed", err);

@@ -21,7 +21,10 @@ const Input = z.object({
   // The cut-off the confirmation was made for (UI): without it, now − days.
   before: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/, "expected an ISO UTC timestamp like 2026-01-31T12:00:00Z")
+    .regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/,
+      "expected an ISO UTC timestamp like 2026-01-31T12:00:00Z",
+    )
     .optional(),
 });
 type Input = z.infer<typeof Input>;
@@ -45,7 +48,9 @@ export interface CleanupResult {
 async function planCleanup(q: Querier, input: Input) {
   const cutoff = input.before ?? new Date(Date.now() - input.days * 86_400_000).toISOString();
   if (input.before && Date.parse(input.before) > Date.now() - input.days * 86_400_000 + 24 * 3_600_000) {
-    throw new AppError("bad_request", `Invalid before: it must be at least ${input.days} days ago`, { parameter: "before" });
+    throw new AppError("bad_request", `Invalid before: it must be at least ${input.days} days ago`, {
+      parameter: "before",
+    });
   }
   // Index (status, updated_at DESC, job_id DESC) for the jobs; tasks by (job_id, stage, task_id).
   const [c] = await q<{ jobs: string; tasks: string }>(

@@ -38,7 +38,9 @@ async function tablesIn(q: Querier, schema: string): Promise<{ name: string; row
 const schemaItem = (schema: string, tables: { name: string; rows: number }[]): PlanItem => ({
   kind: "schema",
   name: schema,
-  detail: tables.length ? `${tables.length} tables (${tables.map((t) => `${t.name} ≈ ${t.rows.toLocaleString("en-US")} rows`).join(", ")})` : "absent or empty",
+  detail: tables.length
+    ? `${tables.length} tables (${tables.map((t) => `${t.name} ≈ ${t.rows.toLocaleString("en-US")} rows`).join(", ")})`
+    : "absent or empty",
 });
 
 const appFiles = () => migrationFiles().filter((f) => f.startsWith("app/"));
@@ -46,9 +48,13 @@ const appFiles = () => migrationFiles().filter((f) => f.startsWith("app/"));
 function pgstacInstall() {
   const install = getConfig().pgstacInstall;
   if (!install) {
-    throw new AppError("conflict", "pgSTAC is installed by its own tooling and none is configured: set PGSTAC_SQL_FILE (a pgSTAC release SQL file) or PGSTAC_MIGRATE_COMMAND (e.g. pypgstac migrate).", {
-      reason: "pgstac_install_not_configured",
-    });
+    throw new AppError(
+      "conflict",
+      "pgSTAC is installed by its own tooling and none is configured: set PGSTAC_SQL_FILE (a pgSTAC release SQL file) or PGSTAC_MIGRATE_COMMAND (e.g. pypgstac migrate).",
+      {
+        reason: "pgstac_install_not_configured",
+      },
+    );
   }
   return install;
 }
@@ -58,7 +64,9 @@ async function plannedSchemas(q: Querier, schemas: ("app" | "pgstac")[]) {
   const pgstac = schemas.includes("pgstac") ? await tablesIn(q, "pgstac") : [];
   const dependents: PlanItem[] = [];
   // Dependents outside the dropped schemas (a view in geo on app.jobs would go with DROP ... CASCADE).
-  for (const s of schemas) for (const d of await schemaDependents(q, s)) if (!schemas.some((x) => d.name.includes(` ${x}.`))) dependents.push(d);
+  for (const s of schemas)
+    for (const d of await schemaDependents(q, s))
+      if (!schemas.some((x) => d.name.includes(` ${x}.`))) dependents.push(d);
   return { app, pgstac, dependents };
 }
 
@@ -76,7 +84,11 @@ const deployApp: Step<SchemaData> = {
   async run(client, _plan, state) {
     for (const file of appFiles()) await applySqlFile(client, file);
     await applySqlFile(client, "roles.sql"); // the reader's grants on the new tables
-    state.out.tables_created = (await client.query<{ t: string }>(`SELECT relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'app' AND c.relkind IN ('r','p') ORDER BY 1`)).rows.map((r) => r.t);
+    state.out.tables_created = (
+      await client.query<{ t: string }>(
+        `SELECT relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'app' AND c.relkind IN ('r','p') ORDER BY 1`,
+      )
+    ).rows.map((r) => r.t);
   },
 };
 
@@ -101,7 +113,11 @@ const verifyApp: Step<SchemaData> = {
     const r = await client.query<{ missing: string[] }>(
       `SELECT array_agg(t) FILTER (WHERE to_regclass('app.' || t) IS NULL) AS missing FROM unnest(ARRAY['jobs', 'tasks']) t`,
     );
-    if (r.rows[0].missing?.length) throw new AppError("internal", `Verification failed: app tables missing after deploy: ${r.rows[0].missing.join(", ")}`);
+    if (r.rows[0].missing?.length)
+      throw new AppError(
+        "internal",
+        `Verification failed: app tables missing after deploy: ${r.rows[0].missing.join(", ")}`,
+      );
   },
 };
 
@@ -138,7 +154,8 @@ export const redeployAppOperation: Operation<NoInput, SchemaData, ReturnType<Ret
     const { app, dependents } = await plannedSchemas(q, ["app"]);
     return {
       target: "app",
-      summary: "Drop schema app (every job, task, API request and janitor run) and create it again, empty, from the console's sql/app files.",
+      summary:
+        "Drop schema app (every job, task, API request and janitor run) and create it again, empty, from the console's sql/app files.",
       items: [schemaItem("app", app)],
       dependents,
       warnings: [],
@@ -181,7 +198,12 @@ export const redeployPgstacOperation: Operation<NoInput, SchemaData, Record<stri
     if (install.kind === "command") return [runMigrateCommand(install.command), verifyPgstac];
     return [dropSchema("pgstac"), deployPgstacSql(install.file), systemCollections, verifyPgstac];
   },
-  result: (_plan, state) => ({ status: "success", message: "pgSTAC redeployed successfully", schemas_created: ["pgstac"], pgstac_version: state.out.pgstac_version ?? null }),
+  result: (_plan, state) => ({
+    status: "success",
+    message: "pgSTAC redeployed successfully",
+    schemas_created: ["pgstac"],
+    pgstac_version: state.out.pgstac_version ?? null,
+  }),
 };
 
 export const fullRebuildOperation: Operation<NoInput, SchemaData, Record<string, unknown>> = {
@@ -195,14 +217,19 @@ export const fullRebuildOperation: Operation<NoInput, SchemaData, Record<string,
   async plan(q) {
     const install = pgstacInstall();
     if (install.kind !== "sql") {
-      throw new AppError("conflict", "A full rebuild is atomic only with PGSTAC_SQL_FILE (a migration command cannot run inside the rebuild's transaction). Set PGSTAC_SQL_FILE, or redeploy app and pgSTAC separately.", {
-        reason: "pgstac_install_not_atomic",
-      });
+      throw new AppError(
+        "conflict",
+        "A full rebuild is atomic only with PGSTAC_SQL_FILE (a migration command cannot run inside the rebuild's transaction). Set PGSTAC_SQL_FILE, or redeploy app and pgSTAC separately.",
+        {
+          reason: "pgstac_install_not_atomic",
+        },
+      );
     }
     const { app, pgstac, dependents } = await plannedSchemas(q, ["app", "pgstac"]);
     return {
       target: "app + pgstac",
-      summary: "In one transaction: drop app and pgstac, deploy app, deploy pgSTAC, create the system STAC collections, verify both. geo, h3 and console are not touched.",
+      summary:
+        "In one transaction: drop app and pgstac, deploy app, deploy pgSTAC, create the system STAC collections, verify both. geo, h3 and console are not touched.",
       items: [schemaItem("app", app), schemaItem("pgstac", pgstac)],
       dependents,
       warnings: [],
@@ -214,7 +241,15 @@ export const fullRebuildOperation: Operation<NoInput, SchemaData, Record<string,
   steps: () => {
     const install = pgstacInstall();
     if (install.kind !== "sql") throw new AppError("conflict", "PGSTAC_SQL_FILE is required for a full rebuild.");
-    return [dropSchema("app"), dropSchema("pgstac"), deployApp, deployPgstacSql(install.file), systemCollections, verifyApp, verifyPgstac];
+    return [
+      dropSchema("app"),
+      dropSchema("pgstac"),
+      deployApp,
+      deployPgstacSql(install.file),
+      systemCollections,
+      verifyApp,
+      verifyPgstac,
+    ];
   },
   result: (plan, state) => ({ ...schemaResult("Full rebuild completed", ["app", "pgstac"])(plan, state) }),
 };
@@ -233,15 +268,26 @@ export const stacNukeOperation: Operation<NukeInput, { mode: "all" | "items" }, 
   async plan(q, { mode }) {
     const [c] = await q<{ present: boolean }>(`SELECT to_regclass('pgstac.items') IS NOT NULL AS present`);
     if (!c.present) throw new AppError("not_found", "pgSTAC is not installed in this database: nothing to clear.");
-    const [n] = await q<{ items: string; collections: string }>(`SELECT (SELECT count(*) FROM pgstac.items)::text AS items, (SELECT count(*) FROM pgstac.collections)::text AS collections`);
-    const items: PlanItem[] = [{ kind: "STAC items", name: "pgstac.items", detail: `${Number(n.items).toLocaleString("en-US")} items` }];
-    if (mode === "all") items.push({ kind: "STAC collections", name: "pgstac.collections", detail: `${Number(n.collections).toLocaleString("en-US")} collections` });
+    const [n] = await q<{ items: string; collections: string }>(
+      `SELECT (SELECT count(*) FROM pgstac.items)::text AS items, (SELECT count(*) FROM pgstac.collections)::text AS collections`,
+    );
+    const items: PlanItem[] = [
+      { kind: "STAC items", name: "pgstac.items", detail: `${Number(n.items).toLocaleString("en-US")} items` },
+    ];
+    if (mode === "all")
+      items.push({
+        kind: "STAC collections",
+        name: "pgstac.collections",
+        detail: `${Number(n.collections).toLocaleString("en-US")} collections`,
+      });
     return {
       target: `pgstac (${mode})`,
       summary: mode === "all" ? "Delete every STAC collection and item." : "Delete every STAC item; collections stay.",
       items,
       dependents: [],
-      warnings: ["Geo layers keep their metadata rows; their stac_item_id will point at nothing until they are catalogued again."],
+      warnings: [
+        "Geo layers keep their metadata rows; their stac_item_id will point at nothing until they are catalogued again.",
+      ],
       confirmText: mode === "all" ? "clear stac" : "clear stac items",
       state: { mode, items: n.items, collections: n.collections },
       data: { mode },
@@ -253,12 +299,18 @@ export const stacNukeOperation: Operation<NukeInput, { mode: "all" | "items" }, 
       async run(client, _p, state) {
         await withPgstacPath(client);
         state.out.items_deleted = Number((await client.query(`DELETE FROM pgstac.items`)).rowCount ?? 0);
-        if (mode === "all") state.out.collections_deleted = Number((await client.query(`DELETE FROM pgstac.collections`)).rowCount ?? 0);
+        if (mode === "all")
+          state.out.collections_deleted = Number((await client.query(`DELETE FROM pgstac.collections`)).rowCount ?? 0);
         await client.query(`SELECT set_config('search_path', 'public', true)`);
       },
     },
   ],
-  result: (_plan, state) => ({ status: "success", message: "STAC data cleared", items_deleted: state.out.items_deleted ?? 0, collections_deleted: state.out.collections_deleted ?? 0 }),
+  result: (_plan, state) => ({
+    status: "success",
+    message: "STAC data cleared",
+    items_deleted: state.out.items_deleted ?? 0,
+    collections_deleted: state.out.collections_deleted ?? 0,
+  }),
 };
 
 /** PGSTAC_MIGRATE_COMMAND, with the admin connection's settings as libpq variables; bounded in time. */
@@ -267,10 +319,24 @@ function runMigrateCommand(command: string): Step<SchemaData> {
     label: "Run the pgSTAC migration command",
     async run(_client: PoolClient, _plan, state) {
       const t = getConfig().admin;
-      const env = { ...process.env, PGHOST: t.host, PGPORT: String(t.port), PGUSER: t.user, PGDATABASE: t.database, PGSSLMODE: t.sslMode };
+      const env = {
+        ...process.env,
+        PGHOST: t.host,
+        PGPORT: String(t.port),
+        PGUSER: t.user,
+        PGDATABASE: t.database,
+        PGSSLMODE: t.sslMode,
+      };
       const out = await new Promise<string>((resolve, reject) =>
         execFile("sh", ["-c", command], { env, timeout: 300_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) =>
-          err ? reject(new AppError("internal", `The pgSTAC migration command failed (exit ${(err as { code?: unknown }).code ?? "?"}); see the server log.`)) : resolve(`${stdout}${stderr}`.slice(-2000)),
+          err
+            ? reject(
+                new AppError(
+                  "internal",
+                  `The pgSTAC migration command failed (exit ${(err as { code?: unknown }).code ?? "?"}); see the server log.`,
+                ),
+              )
+            : resolve(`${stdout}${stderr}`.slice(-2000)),
         ),
       );
       state.out.command_output = out;

@@ -25,10 +25,17 @@ export const stacOrphansOperation: Operation<Input, { items: OrphanStacItem[] },
   transaction: "single",
   statementTimeoutMs: 300_000,
   async plan(q) {
-    const [present] = await q<{ ok: boolean }>(`SELECT to_regprocedure('pgstac.delete_item(text,text)') IS NOT NULL AS ok`);
-    if (!present.ok) throw new AppError("not_found", "pgSTAC is not installed in this database: there are no STAC items to clean up.");
+    const [present] = await q<{ ok: boolean }>(
+      `SELECT to_regprocedure('pgstac.delete_item(text,text)') IS NOT NULL AS ok`,
+    );
+    if (!present.ok)
+      throw new AppError("not_found", "pgSTAC is not installed in this database: there are no STAC items to clean up.");
     const items = await listOrphanStacItems(q, MAX_ITEMS);
-    if (!items.length) throw new AppError("not_found", "There are no orphaned STAC items: every item in the vector collections has its layer.");
+    if (!items.length)
+      throw new AppError(
+        "not_found",
+        "There are no orphaned STAC items: every item in the vector collections has its layer.",
+      );
     return {
       target: `${items.length} orphaned STAC items`,
       summary: `Delete ${items.length} STAC items whose layer no longer exists${items.length === MAX_ITEMS ? ` (the first ${MAX_ITEMS}; run again for more)` : ""}.`,
@@ -49,5 +56,9 @@ export const stacOrphansOperation: Operation<Input, { items: OrphanStacItem[] },
       },
     },
   ],
-  result: (_plan, state) => ({ status: "success", stac_items_deleted: (state.out.deleted as string[]).length, ids: state.out.deleted }),
+  result: (_plan, state) => ({
+    status: "success",
+    stac_items_deleted: (state.out.deleted as string[]).length,
+    ids: state.out.deleted,
+  }),
 };

@@ -51,9 +51,13 @@ const NOT_FOUND = (name: string) => `Table '${name}' does not exist in geo schem
 
 async function planUnpublish(q: Querier, { table_name: name }: Input) {
   if (PROTECTED_GEO_TABLES.includes(name)) {
-    throw new AppError("bad_request", `Invalid table_name: geo.${name} is part of the layer catalog, not a layer; it can never be unpublished.`, {
-      parameter: "table_name",
-    });
+    throw new AppError(
+      "bad_request",
+      `Invalid table_name: geo.${name} is part of the layer catalog, not a layer; it can never be unpublished.`,
+      {
+        parameter: "table_name",
+      },
+    );
   }
   const [table] = await q<{ oid: number; relname: string; rows: string; bytes: string; size: string }>(
     `SELECT c.oid::int AS oid, c.relname, greatest(c.reltuples, 0)::bigint::text AS rows,
@@ -71,10 +75,20 @@ async function planUnpublish(q: Querier, { table_name: name }: Input) {
 
   const items: PlanItem[] = [];
   const warnings: string[] = [];
-  if (meta?.stac_item_id) items.push({ kind: "STAC item", name: meta.stac_item_id, detail: meta.stac_collection_id ? `collection ${meta.stac_collection_id}` : undefined });
+  if (meta?.stac_item_id)
+    items.push({
+      kind: "STAC item",
+      name: meta.stac_item_id,
+      detail: meta.stac_collection_id ? `collection ${meta.stac_collection_id}` : undefined,
+    });
   if (meta) items.push({ kind: "metadata row", name: `geo.table_metadata '${name}'` });
   else warnings.push("No metadata found - table was orphaned (created outside ETL or metadata wiped)");
-  if (table) items.push({ kind: "table", name: `geo.${quoteIdent(table.relname)}`, detail: `≈ ${Number(table.rows).toLocaleString("en-US")} rows, ${table.size}` });
+  if (table)
+    items.push({
+      kind: "table",
+      name: `geo.${quoteIdent(table.relname)}`,
+      detail: `≈ ${Number(table.rows).toLocaleString("en-US")} rows, ${table.size}`,
+    });
   else warnings.push(`Table geo.${name} did not exist: removed the orphaned metadata row`);
   const dependents = table ? await relationDependents(q, table.oid) : [];
   return {
@@ -87,7 +101,10 @@ async function planUnpublish(q: Querier, { table_name: name }: Input) {
     warnings,
     confirmText: name,
     state: { oid: table?.oid ?? null, meta: meta ?? null },
-    data: { table: table ? { oid: table.oid, relname: table.relname } : null, meta: meta ? { stac_item_id: meta.stac_item_id, stac_collection_id: meta.stac_collection_id } : null } satisfies Data,
+    data: {
+      table: table ? { oid: table.oid, relname: table.relname } : null,
+      meta: meta ? { stac_item_id: meta.stac_item_id, stac_collection_id: meta.stac_collection_id } : null,
+    } satisfies Data,
   };
 }
 
@@ -108,67 +125,82 @@ export const unpublishOperation: Operation<Input, Data, UnpublishResult> = {
 };
 
 const UNPUBLISH_STEPS: Step<Data>[] = [
-    {
-      label: "Delete the STAC item",
-      async run(client, { data, target }, state) {
-        state.out.stac_item = null;
-        const id = data.meta?.stac_item_id;
-        if (!data.meta) {
-          state.warnings.push("No STAC item ID in metadata (STAC cataloging may have been skipped)");
-          return;
+  {
+    label: "Delete the STAC item",
+    async run(client, { data, target }, state) {
+      state.out.stac_item = null;
+      const id = data.meta?.stac_item_id;
+      if (!data.meta) {
+        state.warnings.push("No STAC item ID in metadata (STAC cataloging may have been skipped)");
+        return;
+      }
+      if (!id) {
+        state.warnings.push("No STAC item ID in metadata (STAC cataloging may have been skipped)");
+        return;
+      }
+      if (!(await pgstacPresent((sql) => client.query(sql)))) {
+        state.warnings.push(`pgSTAC is not installed in this database: STAC item '${id}' was not deleted`);
+        return;
+      }
+      await client.query("SAVEPOINT unpublish_stac");
+      try {
+        await deleteStacItem(client, id, data.meta.stac_collection_id);
+        await client.query("RELEASE SAVEPOINT unpublish_stac");
+        state.out.stac_item = id;
+      } catch (err) {
+        await client.query("ROLLBACK TO SAVEPOINT unpublish_stac");
+        const code = (err as { code?: string }).code;
+        if (code === "55P03") throw err; // busy, not broken: give up on the whole unpublish
+        if (code === "P0002") state.warnings.push(`STAC item '${id}' was not found in pgSTAC (already deleted?)`);
+        else {
+          log.error("unpublish: pgSTAC delete_item failed", {
+            table_name: target,
+            code,
+            error: (err as Error).message,
+          });
+          state.warnings.push(
+            `STAC item deletion failed (pgstac error${code ? `, SQLSTATE ${code}` : ""}); metadata and table were still removed`,
+          );
         }
-        if (!id) {
-          state.warnings.push("No STAC item ID in metadata (STAC cataloging may have been skipped)");
-          return;
-        }
-        if (!(await pgstacPresent((sql) => client.query(sql)))) {
-          state.warnings.push(`pgSTAC is not installed in this database: STAC item '${id}' was not deleted`);
-          return;
-        }
-        await client.query("SAVEPOINT unpublish_stac");
-        try {
-          await deleteStacItem(client, id, data.meta.stac_collection_id);
-          await client.query("RELEASE SAVEPOINT unpublish_stac");
-          state.out.stac_item = id;
-        } catch (err) {
-          await client.query("ROLLBACK TO SAVEPOINT unpublish_stac");
-          const code = (err as { code?: string }).code;
-          if (code === "55P03") throw err; // busy, not broken: give up on the whole unpublish
-          if (code === "P0002") state.warnings.push(`STAC item '${id}' was not found in pgSTAC (already deleted?)`);
-          else {
-            log.error("unpublish: pgSTAC delete_item failed", { table_name: target, code, error: (err as Error).message });
-            state.warnings.push(`STAC item deletion failed (pgstac error${code ? `, SQLSTATE ${code}` : ""}); metadata and table were still removed`);
-          }
-        }
-      },
+      }
     },
-    {
-      label: "Delete the metadata row",
-      async run(client, { target }, state) {
-        const r = await client.query(`DELETE FROM geo.table_metadata WHERE table_name = $1 AND schema_name = $2`, [target, GEO_SCHEMA]);
-        state.out.metadata_row = (r.rowCount ?? 0) > 0;
-      },
+  },
+  {
+    label: "Delete the metadata row",
+    async run(client, { target }, state) {
+      const r = await client.query(`DELETE FROM geo.table_metadata WHERE table_name = $1 AND schema_name = $2`, [
+        target,
+        GEO_SCHEMA,
+      ]);
+      state.out.metadata_row = (r.rowCount ?? 0) > 0;
     },
-    {
-      label: "Drop the table",
-      async run(client, { data, dependents }, state) {
-        state.out.geo_table = false;
-        if (!data.table) return;
-        // The name as the catalog spells it, quoted. CASCADE only for dependents the caller accepted
-        // (the plan was made again under the lock, so they are exactly the listed ones).
-        await client.query(`DROP TABLE ${quoteIdent(GEO_SCHEMA)}.${quoteIdent(data.table.relname)} ${dependents.length ? "CASCADE" : "RESTRICT"}`);
-        state.out.geo_table = true;
-        state.out.dependents_dropped = dependents.map((d) => `${d.kind} ${d.name}`);
-        forgetTileLayer(data.table.relname);
-      },
+  },
+  {
+    label: "Drop the table",
+    async run(client, { data, dependents }, state) {
+      state.out.geo_table = false;
+      if (!data.table) return;
+      // The name as the catalog spells it, quoted. CASCADE only for dependents the caller accepted
+      // (the plan was made again under the lock, so they are exactly the listed ones).
+      await client.query(
+        `DROP TABLE ${quoteIdent(GEO_SCHEMA)}.${quoteIdent(data.table.relname)} ${dependents.length ? "CASCADE" : "RESTRICT"}`,
+      );
+      state.out.geo_table = true;
+      state.out.dependents_dropped = dependents.map((d) => `${d.kind} ${d.name}`);
+      forgetTileLayer(data.table.relname);
     },
+  },
 ];
 
 function RESULT(plan: Plan<Data>, state: StepState): UnpublishResult {
   return {
     success: true,
     table_name: plan.target,
-    deleted: { stac_item: (state.out.stac_item as string | null) ?? null, metadata_row: !!state.out.metadata_row, geo_table: !!state.out.geo_table },
+    deleted: {
+      stac_item: (state.out.stac_item as string | null) ?? null,
+      metadata_row: !!state.out.metadata_row,
+      geo_table: !!state.out.geo_table,
+    },
     warnings: [...plan.warnings, ...state.warnings],
     was_orphaned: !plan.data.meta,
     dependents_dropped: (state.out.dependents_dropped as string[] | undefined) ?? [],

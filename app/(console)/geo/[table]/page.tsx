@@ -14,7 +14,10 @@ import { getStacItem } from "@/lib/db/stac";
 import { PROTECTED_GEO_TABLES } from "@/lib/db/protected-tables";
 import { MAX_FEATURES_PER_TILE } from "@/lib/db/tiles";
 
-type Props = { params: Promise<{ table: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ table: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -44,15 +47,29 @@ export default async function LayerPage({ params, searchParams }: Props) {
 
   return (
     <>
-      <nav className="mb-2 text-sm"><Link href="/geo" className="text-sky-800 hover:underline dark:text-sky-300">← Geo layers</Link></nav>
+      <nav className="mb-2 text-sm">
+        <Link href="/geo" className="text-sky-800 hover:underline dark:text-sky-300">
+          ← Geo layers
+        </Link>
+      </nav>
       <PageHeader title={m?.title || layer.table}>
         {canMutate(user) ? <UnpublishButton impact={{ table_name: layer.table }} afterDone="/geo" /> : null}
       </PageHeader>
       {!m ? (
-        <div className="mb-4"><Notice title="Orphaned table" tone="warning"><p>geo.{layer.table} has no row in geo.table_metadata (created outside the ETL, or its metadata was removed).</p></Notice></div>
+        <div className="mb-4">
+          <Notice title="Orphaned table" tone="warning">
+            <p>
+              geo.{layer.table} has no row in geo.table_metadata (created outside the ETL, or its metadata was removed).
+            </p>
+          </Notice>
+        </div>
       ) : null}
       {!layer.exists ? (
-        <div className="mb-4"><Notice title="Table is gone" tone="warning"><p>The metadata row remains but geo.{layer.table} no longer exists.</p></Notice></div>
+        <div className="mb-4">
+          <Notice title="Table is gone" tone="warning">
+            <p>The metadata row remains but geo.{layer.table} no longer exists.</p>
+          </Notice>
+        </div>
       ) : null}
 
       <div className="grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
@@ -67,16 +84,32 @@ export default async function LayerPage({ params, searchParams }: Props) {
               basemapStyleUrl={getConfig().basemapStyleUrl}
             />
           ) : layer.exists ? (
-            <Notice title="No geometry column"><p>geometry_columns lists no geometry for geo.{layer.table}.</p></Notice>
+            <Notice title="No geometry column">
+              <p>geometry_columns lists no geometry for geo.{layer.table}.</p>
+            </Notice>
           ) : null}
         </section>
-        <section aria-label="Metadata" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+        <section
+          aria-label="Metadata"
+          className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+        >
           <h2 className="mb-2 font-semibold">Metadata</h2>
           <dl>
-            <Field label="Table"><code className="font-mono">geo.{layer.table}</code></Field>
+            <Field label="Table">
+              <code className="font-mono">geo.{layer.table}</code>
+            </Field>
             <Field label="Description">{m?.description}</Field>
-            <Field label="Geometry">{layer.geometry ? `${layer.geometry.column} · ${layer.geometry.type} · EPSG:${layer.geometry.srid}` : m?.geometry_type}</Field>
-            <Field label="Features">{countOrDash(layer.row_count ?? m?.feature_count)}{m?.feature_count !== undefined && layer.row_count !== null && m?.feature_count !== layer.row_count ? ` (metadata says ${countOrDash(m?.feature_count)})` : ""}</Field>
+            <Field label="Geometry">
+              {layer.geometry
+                ? `${layer.geometry.column} · ${layer.geometry.type} · EPSG:${layer.geometry.srid}`
+                : m?.geometry_type}
+            </Field>
+            <Field label="Features">
+              {countOrDash(layer.row_count ?? m?.feature_count)}
+              {m?.feature_count !== undefined && layer.row_count !== null && m?.feature_count !== layer.row_count
+                ? ` (metadata says ${countOrDash(m?.feature_count)})`
+                : ""}
+            </Field>
             <Field label="Size">{layer.stats?.size_pretty}</Field>
             <Field label="Bounding box">{(m?.bbox ?? layer.bbox)?.map((v) => v.toFixed(4)).join(", ")}</Field>
             <Field label="License">{m?.license}</Field>
@@ -84,8 +117,20 @@ export default async function LayerPage({ params, searchParams }: Props) {
             <Field label="Keywords">{m?.keywords}</Field>
             <Field label="Source">{m?.source_file ? `${m.source_file} (${m.source_format ?? "?"})` : null}</Field>
             <Field label="Source CRS">{m?.source_crs}</Field>
-            <Field label="ETL job">{m?.etl_job_id ? <Link className="font-mono text-xs underline" href={`/jobs/${encodeURIComponent(m.etl_job_id)}`}>{m.etl_job_id}</Link> : null}</Field>
-            <Field label="STAC item">{m?.stac_item_id ? `${m.stac_item_id} (${m.stac_collection_id ?? "no collection"})` : <span className="italic">not catalogued</span>}</Field>
+            <Field label="ETL job">
+              {m?.etl_job_id ? (
+                <Link className="font-mono text-xs underline" href={`/jobs/${encodeURIComponent(m.etl_job_id)}`}>
+                  {m.etl_job_id}
+                </Link>
+              ) : null}
+            </Field>
+            <Field label="STAC item">
+              {m?.stac_item_id ? (
+                `${m.stac_item_id} (${m.stac_collection_id ?? "no collection"})`
+              ) : (
+                <span className="italic">not catalogued</span>
+              )}
+            </Field>
             <Field label="Created">{formatDate(m?.created_at)}</Field>
             <Field label="Updated">{formatDate(m?.updated_at)}</Field>
           </dl>
@@ -98,7 +143,9 @@ export default async function LayerPage({ params, searchParams }: Props) {
           {stac.status === "found" ? (
             <details className="rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
               <summary className="cursor-pointer text-sm">{m?.stac_item_id} (JSON)</summary>
-              <pre className="mt-2 max-h-96 overflow-auto text-xs" data-testid="stac-json">{JSON.stringify(stac.item, null, 2)}</pre>
+              <pre className="mt-2 max-h-96 overflow-auto text-xs" data-testid="stac-json">
+                {JSON.stringify(stac.item, null, 2)}
+              </pre>
             </details>
           ) : (
             <Notice title={stac.status === "missing" ? "STAC item not found" : "pgSTAC unavailable"} tone="warning">
@@ -112,23 +159,52 @@ export default async function LayerPage({ params, searchParams }: Props) {
         <section aria-label="Attributes" className="mt-6">
           <h2 className="mb-2 font-semibold">Attribute table</h2>
           {/* Focusable, so a keyboard user can scroll a wide attribute table sideways. */}
-          <div tabIndex={0} role="region" aria-label="Attribute table (scrolls sideways)" className="overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-slate-800 dark:bg-slate-900">
+          <div
+            tabIndex={0}
+            role="region"
+            aria-label="Attribute table (scrolls sideways)"
+            className="overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-slate-800 dark:bg-slate-900"
+          >
             <table className="w-full text-left text-xs" data-testid="attribute-table">
               <thead className="border-b border-slate-200 text-slate-600 dark:border-slate-800">
-                <tr>{features.columns.map((c) => <th key={c} className="whitespace-nowrap px-2 py-1.5 font-medium">{c}</th>)}</tr>
+                <tr>
+                  {features.columns.map((c) => (
+                    <th key={c} className="whitespace-nowrap px-2 py-1.5 font-medium">
+                      {c}
+                    </th>
+                  ))}
+                </tr>
               </thead>
               <tbody>
                 {features.rows.map((r, i) => (
-                  <tr key={features.keyColumn ? String(r[features.keyColumn]) : i} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
-                    {features.columns.map((c) => <td key={c} className="max-w-64 truncate px-2 py-1" title={r[c] ?? ""}>{r[c] ?? ""}</td>)}
+                  <tr
+                    key={features.keyColumn ? String(r[features.keyColumn]) : i}
+                    className="border-b border-slate-100 last:border-0 dark:border-slate-800"
+                  >
+                    {features.columns.map((c) => (
+                      <td key={c} className="max-w-64 truncate px-2 py-1" title={r[c] ?? ""}>
+                        {r[c] ?? ""}
+                      </td>
+                    ))}
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
           <nav aria-label="Attribute pages" className="mt-2 flex gap-4 text-sm">
-            {after ? <Link className="underline" href={`/geo/${encodeURIComponent(layer.table)}`}>First rows</Link> : null}
-            {features.nextAfter ? <Link className="underline" href={`/geo/${encodeURIComponent(layer.table)}?after=${encodeURIComponent(features.nextAfter)}`}>Next rows →</Link> : null}
+            {after ? (
+              <Link className="underline" href={`/geo/${encodeURIComponent(layer.table)}`}>
+                First rows
+              </Link>
+            ) : null}
+            {features.nextAfter ? (
+              <Link
+                className="underline"
+                href={`/geo/${encodeURIComponent(layer.table)}?after=${encodeURIComponent(features.nextAfter)}`}
+              >
+                Next rows →
+              </Link>
+            ) : null}
           </nav>
         </section>
       ) : null}

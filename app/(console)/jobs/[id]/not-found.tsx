@@ -9,7 +9,8 @@ export default function JobNotFound() {
       <PageHeader title="Job not found" />
       <Notice title="There is no job with this id" tone="warning">
         <p data-testid="job-not-found">
-          It may have been cleaned up (maintenance cleanup removes old jobs), or the id in the link is wrong or cut short.{" "}
+          It may have been cleaned up (maintenance cleanup removes old jobs), or the id in the link is wrong or cut
+          short.{" "}
           <Link href="/jobs" className="text-sky-700 underline dark:text-sky-400">
             Search the jobs list
           </Link>{" "}

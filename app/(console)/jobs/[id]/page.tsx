@@ -38,11 +38,20 @@ export default async function JobPage({ params, searchParams }: Props) {
   // Task list position and filters live in the URL too: ?stage=2&status=failed&cursor=...
   const sp = flattenSearchParams(await searchParams);
   const parsed = jobTasksSchema.safeParse({ ...sp, limit: String(TASKS_PER_PAGE) });
-  const tf = parsed.success ? parsed.data : { stage: undefined, status: undefined, limit: TASKS_PER_PAGE, cursor: undefined };
+  const tf = parsed.success
+    ? parsed.data
+    : { stage: undefined, status: undefined, limit: TASKS_PER_PAGE, cursor: undefined };
   let page: TaskPage | null = null;
-  let taskProblem: string | null = parsed.success ? null : "The task filter in this link is not valid; showing all tasks.";
+  let taskProblem: string | null = parsed.success
+    ? null
+    : "The task filter in this link is not valid; showing all tasks.";
   try {
-    page = await listJobTasks(job.job_id, { stage: tf.stage, statuses: tf.status, limit: TASKS_PER_PAGE, cursor: tf.cursor });
+    page = await listJobTasks(job.job_id, {
+      stage: tf.stage,
+      statuses: tf.status,
+      limit: TASKS_PER_PAGE,
+      cursor: tf.cursor,
+    });
   } catch (err) {
     if (!(err instanceof AppError && err.code === "bad_request")) throw err;
     taskProblem = err.message;
@@ -63,7 +72,10 @@ export default async function JobPage({ params, searchParams }: Props) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/jobs" className="text-sky-700 underline dark:text-sky-400">Jobs</Link> / <span className="font-mono">{job.job_id.slice(0, 12)}…</span>
+        <Link href="/jobs" className="text-sky-700 underline dark:text-sky-400">
+          Jobs
+        </Link>{" "}
+        / <span className="font-mono">{job.job_id.slice(0, 12)}…</span>
       </nav>
       <header className="mb-6 space-y-2">
         <div className="flex flex-wrap items-center gap-3">
@@ -72,23 +84,45 @@ export default async function JobPage({ params, searchParams }: Props) {
           <StageProgress stage={job.stage} total={job.total_stages} status={job.status} />
         </div>
         <div className="flex flex-wrap items-center gap-2">
-          <code className="break-all font-mono text-sm" data-testid="job-id">{job.job_id}</code>
+          <code className="break-all font-mono text-sm" data-testid="job-id">
+            {job.job_id}
+          </code>
           <CopyButton value={job.job_id} label="Copy job id" />
         </div>
         {job.error ? (
-          <p className="text-sm text-red-700 dark:text-red-300" data-testid="job-error">Error: {job.error}</p>
+          <p className="text-sm text-red-700 dark:text-red-300" data-testid="job-error">
+            Error: {job.error}
+          </p>
         ) : null}
       </header>
 
       <dl className="mb-6 grid grid-cols-2 gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-4 dark:border-slate-800 dark:bg-slate-900">
-        <div><dt className="text-slate-600 dark:text-slate-400">Created</dt><dd title={formatExact(job.created_at)}><RelativeTime iso={job.created_at} /><div className="text-xs text-slate-600">{formatExact(job.created_at)}</div></dd></div>
-        <div><dt className="text-slate-600 dark:text-slate-400">Updated</dt><dd><RelativeTime iso={job.updated_at} /><div className="text-xs text-slate-600">{formatExact(job.updated_at)}</div></dd></div>
-        <div><dt className="text-slate-600 dark:text-slate-400">Duration</dt><dd>{job.duration_seconds === null ? "still running" : formatDuration(job.duration_seconds)}</dd></div>
+        <div>
+          <dt className="text-slate-600 dark:text-slate-400">Created</dt>
+          <dd title={formatExact(job.created_at)}>
+            <RelativeTime iso={job.created_at} />
+            <div className="text-xs text-slate-600">{formatExact(job.created_at)}</div>
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-600 dark:text-slate-400">Updated</dt>
+          <dd>
+            <RelativeTime iso={job.updated_at} />
+            <div className="text-xs text-slate-600">{formatExact(job.updated_at)}</div>
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-600 dark:text-slate-400">Duration</dt>
+          <dd>{job.duration_seconds === null ? "still running" : formatDuration(job.duration_seconds)}</dd>
+        </div>
         <div>
           <dt className="text-slate-600 dark:text-slate-400">Tasks</dt>
           <dd className="tabular-nums">
             {job.task_counts.total} ({job.task_counts.failed} failed
-            {job.task_counts.stuck ? <strong className="text-red-700 dark:text-red-300">, {job.task_counts.stuck} stuck</strong> : null})
+            {job.task_counts.stuck ? (
+              <strong className="text-red-700 dark:text-red-300">, {job.task_counts.stuck} stuck</strong>
+            ) : null}
+            )
           </dd>
         </div>
       </dl>
@@ -114,28 +148,60 @@ export default async function JobPage({ params, searchParams }: Props) {
       <section id="tasks" className="scroll-mt-4">
         <h2 className="mb-3 text-lg font-semibold">Tasks</h2>
         <p className="mb-2 text-xs text-slate-600 dark:text-slate-400">
-          A processing task is <strong>stuck</strong> when its heartbeat is older than {job.stuck_threshold_minutes} min (STUCK_TASK_MINUTES).
+          A processing task is <strong>stuck</strong> when its heartbeat is older than {job.stuck_threshold_minutes} min
+          (STUCK_TASK_MINUTES).
         </p>
         <div className="mb-3 flex flex-wrap items-center gap-2" aria-label="Task filters">
           <span className="text-sm">Stage:</span>
-          <Link className={chip(tf.stage === undefined)} href={link({ status: curStatus })} aria-current={tf.stage === undefined ? "true" : undefined}>all</Link>
+          <Link
+            className={chip(tf.stage === undefined)}
+            href={link({ status: curStatus })}
+            aria-current={tf.stage === undefined ? "true" : undefined}
+          >
+            all
+          </Link>
           {job.stages.map((s) => (
-            <Link key={s.stage} className={chip(tf.stage === s.stage)} href={link({ stage: s.stage, status: curStatus })} aria-current={tf.stage === s.stage ? "true" : undefined}>
+            <Link
+              key={s.stage}
+              className={chip(tf.stage === s.stage)}
+              href={link({ stage: s.stage, status: curStatus })}
+              aria-current={tf.stage === s.stage ? "true" : undefined}
+            >
               {s.stage}
             </Link>
           ))}
           <span className="ml-4 text-sm">Status:</span>
-          <Link className={chip(!curStatus)} href={link({ stage: tf.stage })}>all</Link>
+          <Link className={chip(!curStatus)} href={link({ stage: tf.stage })}>
+            all
+          </Link>
           {TASK_STATUSES.map((s) => (
             <Link key={s} className={chip(curStatus === s)} href={link({ stage: tf.stage, status: s })}>
-              {s} ({tf.stage === undefined ? job.task_counts[s] : (job.stages.find((x) => x.stage === tf.stage)?.counts[s] ?? 0)})
+              {s} (
+              {tf.stage === undefined
+                ? job.task_counts[s]
+                : (job.stages.find((x) => x.stage === tf.stage)?.counts[s] ?? 0)}
+              )
             </Link>
           ))}
         </div>
-        {taskProblem ? <div className="mb-3"><Notice title="Task filter ignored" tone="warning"><p>{taskProblem}</p></Notice></div> : null}
+        {taskProblem ? (
+          <div className="mb-3">
+            <Notice title="Task filter ignored" tone="warning">
+              <p>{taskProblem}</p>
+            </Notice>
+          </div>
+        ) : null}
         {page.tasks.length === 0 ? (
           <Notice title={job.task_counts.total === 0 ? "This job has no tasks yet" : "No tasks match this filter"}>
-            <p>{job.task_counts.total === 0 ? "Tasks appear when the job's first stage starts." : <Link href={link({})} className="text-sky-700 underline dark:text-sky-400">Show all tasks</Link>}</p>
+            <p>
+              {job.task_counts.total === 0 ? (
+                "Tasks appear when the job's first stage starts."
+              ) : (
+                <Link href={link({})} className="text-sky-700 underline dark:text-sky-400">
+                  Show all tasks
+                </Link>
+              )}
+            </p>
           </Notice>
         ) : (
           <div className="space-y-6">
@@ -157,8 +223,21 @@ export default async function JobPage({ params, searchParams }: Props) {
         />
         <p className="mt-2 text-sm">
           Export this job&apos;s tasks:{" "}
-          <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/tasks${toQueryString({ job_id: job.job_id, status: curStatus, format: "csv" })}`} download>CSV</a> ·{" "}
-          <a className="text-sky-700 underline dark:text-sky-400" href={`/api/export/tasks${toQueryString({ job_id: job.job_id, status: curStatus, format: "json" })}`} download>JSON</a>
+          <a
+            className="text-sky-700 underline dark:text-sky-400"
+            href={`/api/export/tasks${toQueryString({ job_id: job.job_id, status: curStatus, format: "csv" })}`}
+            download
+          >
+            CSV
+          </a>{" "}
+          ·{" "}
+          <a
+            className="text-sky-700 underline dark:text-sky-400"
+            href={`/api/export/tasks${toQueryString({ job_id: job.job_id, status: curStatus, format: "json" })}`}
+            download
+          >
+            JSON
+          </a>
         </p>
       </section>
     </>

@@ -13,7 +13,14 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (req: Request) => {
   await requireRole("reader");
   const p = parseSearchParams(req, taskListSchema);
-  const page = await listTasks({ statuses: p.status, taskType: p.task_type, jobId: p.job_id, stuckOnly: p.stuck, limit: p.limit, cursor: p.cursor });
+  const page = await listTasks({
+    statuses: p.status,
+    taskType: p.task_type,
+    jobId: p.job_id,
+    stuckOnly: p.stuck,
+    limit: p.limit,
+    cursor: p.cursor,
+  });
   return NextResponse.json({
     tasks: page.tasks,
     count: page.tasks.length,

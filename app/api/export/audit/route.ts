@@ -6,7 +6,9 @@ import { exportResponse } from "@/lib/export/stream";
 
 export const dynamic = "force-dynamic";
 
-const schema = auditListSchema.and(z.object({ format: z.enum(["csv", "json"], { message: "expected csv or json" }).default("csv") }));
+const schema = auditListSchema.and(
+  z.object({ format: z.enum(["csv", "json"], { message: "expected csv or json" }).default("csv") }),
+);
 const COLUMNS = [
   "id",
   "at",

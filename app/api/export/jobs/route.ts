@@ -7,8 +7,20 @@ import { exportResponse } from "@/lib/export/stream";
 
 export const dynamic = "force-dynamic";
 
-const schema = jobListSchema.and(z.object({ format: z.enum(["csv", "json"], { message: "expected csv or json" }).default("csv") }));
-const COLUMNS = ["job_id", "job_type", "status", "stage", "total_stages", "created_at", "updated_at", "duration_seconds", "error"] as const;
+const schema = jobListSchema.and(
+  z.object({ format: z.enum(["csv", "json"], { message: "expected csv or json" }).default("csv") }),
+);
+const COLUMNS = [
+  "job_id",
+  "job_type",
+  "status",
+  "stage",
+  "total_stages",
+  "created_at",
+  "updated_at",
+  "duration_seconds",
+  "error",
+] as const;
 
 /** GET /api/export/jobs?format=csv|json&<the /jobs filters>: streamed, capped (X-Export-Cap). */
 export const GET = apiRoute(async (req: Request) => {

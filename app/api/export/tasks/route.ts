@@ -7,9 +7,22 @@ import { exportResponse } from "@/lib/export/stream";
 
 export const dynamic = "force-dynamic";
 
-const schema = taskListSchema.and(z.object({ format: z.enum(["csv", "json"], { message: "expected csv or json" }).default("csv") }));
+const schema = taskListSchema.and(
+  z.object({ format: z.enum(["csv", "json"], { message: "expected csv or json" }).default("csv") }),
+);
 const COLUMNS = [
-  "task_id", "job_id", "task_type", "status", "stage", "retry_count", "heartbeat", "heartbeat_age_seconds", "stuck", "error_message", "created_at", "updated_at",
+  "task_id",
+  "job_id",
+  "task_type",
+  "status",
+  "stage",
+  "retry_count",
+  "heartbeat",
+  "heartbeat_age_seconds",
+  "stuck",
+  "error_message",
+  "created_at",
+  "updated_at",
 ] as const;
 
 /** GET /api/export/tasks?format=csv|json&<the /tasks filters>: streamed, capped (X-Export-Cap). */
@@ -22,7 +35,14 @@ export const GET = apiRoute(async (req: Request) => {
     columns: COLUMNS,
     filters: { status: p.status, task_type: p.task_type, job_id: p.job_id, stuck: p.stuck },
     page: async (cursor, limit) => {
-      const r = await listTasks({ statuses: p.status, taskType: p.task_type, jobId: p.job_id, stuckOnly: p.stuck, limit, cursor });
+      const r = await listTasks({
+        statuses: p.status,
+        taskType: p.task_type,
+        jobId: p.job_id,
+        stuckOnly: p.stuck,
+        limit,
+        cursor,
+      });
       return { rows: r.tasks, next: r.next_cursor };
     },
   });

@@ -16,10 +16,14 @@ export const GET = apiRoute(async (req) => {
   await requireUser();
   if (!cached) {
     const file = path.join(process.cwd(), "node_modules", "maplibre-gl", "dist", "maplibre-gl-worker.mjs");
-    const pkg = JSON.parse(await readFile(path.join(process.cwd(), "node_modules", "maplibre-gl", "package.json"), "utf8")) as { version: string };
+    const pkg = JSON.parse(
+      await readFile(path.join(process.cwd(), "node_modules", "maplibre-gl", "package.json"), "utf8"),
+    ) as { version: string };
     cached = { body: await readFile(file), etag: `"maplibre-worker-${pkg.version}"` };
   }
   const headers = { "Cache-Control": "private, max-age=86400", ETag: cached.etag };
   if (req.headers.get("if-none-match") === cached.etag) return new Response(null, { status: 304, headers });
-  return new Response(new Uint8Array(cached.body), { headers: { ...headers, "Content-Type": "text/javascript; charset=utf-8" } });
+  return new Response(new Uint8Array(cached.body), {
+    headers: { ...headers, "Content-Type": "text/javascript; charset=utf-8" },
+  });
 });

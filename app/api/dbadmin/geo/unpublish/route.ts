@@ -11,7 +11,9 @@ export const dynamic = "force-dynamic";
  */
 const routes = operationRoutes(unpublishOperation, {
   onError: (err, params) =>
-    err.code === "not_found" ? NextResponse.json({ success: false, error: err.message, table_name: params.table_name }, { status: 404 }) : null,
+    err.code === "not_found"
+      ? NextResponse.json({ success: false, error: err.message, table_name: params.table_name }, { status: 404 })
+      : null,
 });
 export const GET = routes.GET;
 export const POST = routes.POST;

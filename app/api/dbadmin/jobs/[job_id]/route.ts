@@ -14,7 +14,11 @@ export const GET = apiRoute(async (_req: Request, ctx: { params: Promise<{ job_i
   // An id PostgreSQL could not even hold (NUL, control characters) or longer than any job id
   // names no job: 404 without a query.
   const job = isSafeText(job_id, 64) ? await getJob(job_id) : null;
-  if (!job) throw new AppError("not_found", `No job with id "${printable(job_id)}". Check the id, or list jobs at /api/dbadmin/jobs.`);
+  if (!job)
+    throw new AppError(
+      "not_found",
+      `No job with id "${printable(job_id)}". Check the id, or list jobs at /api/dbadmin/jobs.`,
+    );
   return NextResponse.json(job);
 });
 

@@ -19,7 +19,10 @@ export const GET = apiRoute(async (req: Request, ctx: { params: Promise<{ job_id
   const p = parseSearchParams(req, jobTasksSchema);
   // An id that is not safe text (NUL, control characters) or longer than any job id: 404, no query.
   if (!isSafeText(job_id, 64) || !(await jobExists(job_id))) {
-    throw new AppError("not_found", `No job with id "${printable(job_id)}". Check the id, or list jobs at /api/dbadmin/jobs.`);
+    throw new AppError(
+      "not_found",
+      `No job with id "${printable(job_id)}". Check the id, or list jobs at /api/dbadmin/jobs.`,
+    );
   }
   const page = await listJobTasks(job_id, { stage: p.stage, statuses: p.status, limit: p.limit, cursor: p.cursor });
   return NextResponse.json({
