@@ -1,25 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./helpers";
+import { CONSOLE_PAGE_PATHS, signIn } from "./helpers";
 
 /**
  * Every page, the map included, under the real Content-Security-Policy: no violation and no
  * console error. Violations are caught twice: the browser's securitypolicyviolation event and
  * the console error Chromium logs for each.
  */
-const JOB = "7e0eb20b9f85341b7ae251c93e9fe68c0c5e6f37f715aa792e2252a8b3c83446";
-const PAGES = [
-  "/",
-  "/jobs",
-  `/jobs/${JOB}`,
-  "/tasks",
-  "/geo",
-  "/geo/world_countries",
-  "/orphans",
-  "/audit",
-  "/health",
-  "/maintenance",
-];
-
 test("every page runs under the CSP without a violation or a console error", async ({ page }) => {
   test.setTimeout(120_000);
   const problems: string[] = [];
@@ -34,7 +20,7 @@ test("every page runs under the CSP without a violation or a console error", asy
     });
   });
   await signIn(page, "admin");
-  for (const path of PAGES) {
+  for (const path of CONSOLE_PAGE_PATHS) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
     // Let client code run (hydration, first queries); pages with live refresh never go network-idle.

@@ -1,7 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import type { Client } from "pg";
-import { e2eDb, signIn } from "./helpers";
+import { e2eDb, signIn, seriousViolations } from "./helpers";
 
 /**
  * /health in a real browser against a real database: a lock wait and a pg_sleep arranged from
@@ -51,13 +50,6 @@ async function sleeper(db: Client, name: string) {
   return { client: c, pid: c.pid, done };
 }
 
-async function seriousAxe(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
-}
-
 test("a reader sees the blocked and the blocking session side by side, and the thresholds in words", async ({
   page,
 }) => {
@@ -91,7 +83,7 @@ test("a reader sees the blocked and the blocking session side by side, and the t
       await page.keyboard.press("Enter");
       await expect(row.locator("details[open]").first()).toBeVisible();
     }
-    expect(await seriousAxe(page)).toEqual([]);
+    expect(await seriousViolations(page, "/health")).toEqual([]);
   } finally {
     await blocker.query("ROLLBACK").catch(() => undefined);
     await waiting;
@@ -120,7 +112,7 @@ test("an admin cancels a pg_sleep through the dialog and sees the result; the co
     const dialog = page.getByRole("dialog");
     await expect(dialog.getByTestId("operation-plan")).toContainText("pg_sleep(120)");
     await expect(page.getByText("Live refresh is paused while the dialog is open.")).toBeVisible();
-    expect(await seriousAxe(page)).toEqual([]);
+    expect(await seriousViolations(page, "/health")).toEqual([]);
     const go = dialog.getByRole("button", { name: "Cancel a running query" });
     await expect(go).toBeDisabled();
     await dialog.getByLabel(/Type .* to confirm/).fill(String(sleep.pid));

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 import { Client } from "pg";
 
@@ -42,4 +43,33 @@ export async function e2eDb(): Promise<Client> {
   const c = new Client({ connectionString: process.env.DATABASE_URL });
   await c.connect();
   return c;
+}
+
+/** A job of the seeded demo data, and every console page (the CSP and axe walks visit them all). */
+export const DEMO_JOB = "7e0eb20b9f85341b7ae251c93e9fe68c0c5e6f37f715aa792e2252a8b3c83446";
+export const CONSOLE_PAGE_PATHS = [
+  "/",
+  "/jobs",
+  `/jobs/${DEMO_JOB}`,
+  "/tasks",
+  "/geo",
+  "/geo/world_countries",
+  "/orphans",
+  "/audit",
+  "/health",
+  "/maintenance",
+];
+
+/** axe-core's serious and critical violations on the page as it is now, one line each. */
+export async function seriousViolations(page: Page, where: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${where}: ${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(" "))
+          .join(" | ")}`,
+    );
 }

@@ -1,6 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { e2eDb, signIn } from "./helpers";
+import { e2eDb, signIn, seriousViolations } from "./helpers";
 
 /**
  * The command palette, from the keyboard only: Ctrl+K, a job id prefix, Enter → the job's page;
@@ -119,23 +118,11 @@ for (const theme of ["light", "dark"] as const) {
     await page.keyboard.type(jobId.slice(0, 6));
     await expect(palette(page).getByRole("option").first()).toBeVisible();
     await page.keyboard.press("ArrowDown");
-    const scan = async (where: string) => {
-      const { violations } = await new AxeBuilder({ page }).analyze();
-      return violations
-        .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map(
-          (v) =>
-            `${where}: ${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes
-              .slice(0, 3)
-              .map((n) => n.target.join(" "))
-              .join(" | ")}`,
-        );
-    };
-    const found = await scan("results");
+    const found = await seriousViolations(page, "results");
     await page.keyboard.press("Control+A");
     await page.keyboard.type("zz-no-such-thing");
     await expect(palette(page).getByTestId("palette-status")).toHaveText("No matches");
-    found.push(...(await scan("no matches")));
+    found.push(...(await seriousViolations(page, "no matches")));
     expect(found).toEqual([]);
   });
 }

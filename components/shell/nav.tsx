@@ -1,17 +1,9 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { CONSOLE_PAGES } from "@/lib/console-pages";
 
-export const NAV_ITEMS = [
-  { href: "/", label: "Overview" },
-  { href: "/jobs", label: "Jobs" },
-  { href: "/tasks", label: "Tasks" },
-  { href: "/geo", label: "Geo layers" },
-  { href: "/orphans", label: "Orphans" },
-  { href: "/maintenance", label: "Maintenance" },
-  { href: "/health", label: "Health" },
-  { href: "/audit", label: "Audit" },
-] as const;
+export const NAV_ITEMS = CONSOLE_PAGES;
 
 export function Nav() {
   const path = usePathname();

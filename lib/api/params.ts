@@ -68,3 +68,38 @@ export function isInt64(v: string): boolean {
   const n = BigInt(v);
   return n <= INT64_MAX && n >= -INT64_MAX - BigInt(1);
 }
+
+/** An empty or blank query parameter counts as not given. */
+export const emptyToUndefined = (v: unknown) =>
+  v === null || (typeof v === "string" && v.trim() === "") ? undefined : v;
+
+/**
+ * A comma-separated list of known values (status=failed,processing; outcome=refused,conflict):
+ * duplicates dropped, in the order given; an unknown one is a 400 naming it.
+ */
+export const enumList = <T extends readonly [string, ...string[]]>(values: T, noun: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((s, ctx) => {
+        const list = [
+          ...new Set(
+            s
+              .split(",")
+              .map((x) => x.trim())
+              .filter(Boolean),
+          ),
+        ];
+        const unknown = list.filter((x) => !(values as readonly string[]).includes(x));
+        if (unknown.length || list.length === 0) {
+          ctx.addIssue({
+            code: "custom",
+            message: `unknown ${noun} "${unknown[0] ?? s}": expected one or more of ${values.join(", ")} (comma-separated)`,
+          });
+          return z.NEVER;
+        }
+        return list as T[number][];
+      })
+      .optional(),
+  );

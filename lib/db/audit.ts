@@ -1,7 +1,7 @@
 import "server-only";
 import type { ClientBase } from "pg";
 import { z } from "zod";
-import { isInt64, isIsoTimestamp, safeText } from "../api/params";
+import { emptyToUndefined, enumList, isInt64, isIsoTimestamp, safeText } from "../api/params";
 import { SqlParams } from "./keyset";
 import { likePrefix } from "./like";
 import { adminPool, readQuery } from "./pool";
@@ -221,9 +221,6 @@ export async function listAudit(f: AuditFilter = {}): Promise<AuditPage> {
 
 // ---------------------------------------------------------------- request parameters
 
-const emptyToUndefined = (v: unknown) =>
-  typeof v === "string" && v.trim() === "" ? undefined : v === null ? undefined : v;
-
 // ISO-8601 with an explicit offset (Z or ±hh:mm): a bare local time would mean the server's zone.
 const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const isoWithOffset = z.preprocess(
@@ -246,30 +243,9 @@ const AUDIT_PARAM_FIELDS = {
   actor: z.preprocess(emptyToUndefined, safeText(256).optional()),
   // "geo.unpublish" exactly; "maintenance." or "maintenance*" for every action starting with it.
   action: z.preprocess(emptyToUndefined, safeText(64).optional()),
-  outcome: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .transform((s, ctx) => {
-        const list = [
-          ...new Set(
-            s
-              .split(",")
-              .map((x) => x.trim())
-              .filter(Boolean),
-          ),
-        ];
-        const unknown = list.filter((x) => !(AUDIT_OUTCOMES as readonly string[]).includes(x));
-        if (unknown.length || list.length === 0) {
-          ctx.addIssue({
-            code: "custom",
-            message: `unknown outcome "${unknown[0] ?? s}": expected one or more of ${AUDIT_OUTCOMES.join(", ")} (comma-separated)`,
-          });
-          return z.NEVER;
-        }
-        return AUDIT_OUTCOMES.filter((o) => list.includes(o));
-      })
-      .optional(),
+  // In the outcomes' own order, whatever order the link gave them in.
+  outcome: enumList(AUDIT_OUTCOMES as unknown as readonly [AuditOutcome, ...AuditOutcome[]], "outcome").transform(
+    (list) => (list ? AUDIT_OUTCOMES.filter((o) => list.includes(o)) : undefined),
   ),
   window: z.preprocess(
     emptyToUndefined,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolParam, isIsoTimestamp, safeText, toUtcIso } from "../api/params";
+import { boolParam, emptyToUndefined, enumList, isIsoTimestamp, safeText, toUtcIso } from "../api/params";
 
 /**
  * The job and task filters, shared by the pages (URL search params), the JSON API and the
@@ -22,8 +22,6 @@ export const WINDOW_PRESETS = [
   { hours: 720, label: "30 d" },
 ] as const;
 
-const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
-
 const limitParam = (def: number) =>
   z.preprocess(
     emptyToUndefined,
@@ -38,32 +36,7 @@ const limitParam = (def: number) =>
       .default(def),
   );
 
-const statusList = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .transform((s, ctx) => {
-        const list = [
-          ...new Set(
-            s
-              .split(",")
-              .map((x) => x.trim())
-              .filter(Boolean),
-          ),
-        ];
-        const unknown = list.filter((x) => !(values as readonly string[]).includes(x));
-        if (unknown.length || list.length === 0) {
-          ctx.addIssue({
-            code: "custom",
-            message: `unknown status "${unknown[0] ?? s}": expected one or more of ${values.join(", ")} (comma-separated)`,
-          });
-          return z.NEVER;
-        }
-        return list as T[number][];
-      })
-      .optional(),
-  );
+const statusList = <T extends readonly [string, ...string[]]>(values: T) => enumList(values, "status");
 
 const isoDate = z.preprocess(
   emptyToUndefined,

@@ -1,6 +1,7 @@
 import "server-only";
 import { escapeLike, likePrefix } from "./like";
 import { readQuery } from "./pool";
+import { CONSOLE_PAGES } from "../console-pages";
 
 /**
  * The command palette's search (GET /api/search?q=): job id prefix, task id prefix, layer name or
@@ -24,21 +25,8 @@ export const SEARCH_PER_KIND = 10;
 /** The order of the kinds in the answer (and the palette's groups). */
 export const SEARCH_KINDS: readonly SearchKind[] = ["page", "job", "task", "layer", "stac_item"];
 
-/**
- * The console's pages, matched in TypeScript. Same labels and paths as the sidebar
- * (components/shell/nav.tsx NAV_ITEMS, a client module this server code cannot import;
- * tests/integration/search.test.ts fails when the two drift apart).
- */
-export const SEARCH_PAGES: readonly { href: string; label: string }[] = [
-  { href: "/", label: "Overview" },
-  { href: "/jobs", label: "Jobs" },
-  { href: "/tasks", label: "Tasks" },
-  { href: "/geo", label: "Geo layers" },
-  { href: "/orphans", label: "Orphans" },
-  { href: "/maintenance", label: "Maintenance" },
-  { href: "/health", label: "Health" },
-  { href: "/audit", label: "Audit" },
-];
+/** The console's pages (the sidebar's list), matched in TypeScript. */
+export const SEARCH_PAGES: readonly { href: string; label: string }[] = CONSOLE_PAGES;
 
 // Job and task ids: prefix LIKE on the varchar_pattern_ops indexes (idx_jobs_job_id_pattern in
 // sql/app/002_console_indexes.sql, idx_tasks_task_id_pattern in sql/app/003_search_indexes.sql),

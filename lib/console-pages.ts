@@ -1,0 +1,14 @@
+/**
+ * The console's pages, in sidebar order. A plain module (no "use client"), so the sidebar and the
+ * server's search (the Ctrl+K palette) read the same list.
+ */
+export const CONSOLE_PAGES = [
+  { href: "/", label: "Overview" },
+  { href: "/jobs", label: "Jobs" },
+  { href: "/tasks", label: "Tasks" },
+  { href: "/geo", label: "Geo layers" },
+  { href: "/orphans", label: "Orphans" },
+  { href: "/maintenance", label: "Maintenance" },
+  { href: "/health", label: "Health" },
+  { href: "/audit", label: "Audit" },
+] as const;
