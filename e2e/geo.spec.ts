@@ -39,7 +39,7 @@ test("the geo list shows published layers with filters in the URL", async ({ pag
   await expect(table.getByTestId("geo-row-world_countries")).toBeVisible();
   await expect(table.getByTestId("geo-row-world_countries")).toContainText("postgis-geo-world_countries");
   await expect(table.getByTestId("geo-row-rivers_sample")).toContainText("not catalogued");
-  await page.getByLabel("STAC", { exact: true }).selectOption("false");
+  await page.locator(`select[name="has_stac"]`).selectOption("false");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/has_stac=false/);
   await expect(table.getByTestId("geo-row-world_countries")).toHaveCount(0);
