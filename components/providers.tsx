@@ -1,5 +1,6 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { NuqsAdapter } from "nuqs/adapters/next/app";
 import { useState, type ReactNode } from "react";
 import { config as zodConfig } from "zod";
 
@@ -7,10 +8,14 @@ import { config as zodConfig } from "zod";
 // (no 'unsafe-eval') that probe is a reported violation. The interpreted parsers are plenty here.
 zodConfig({ jitless: true });
 
-/** One QueryClient per browser tab. Live-refresh intervals are set per query by the pages. */
+/** URL state (nuqs: lib/url-state) and one QueryClient per browser tab. Live-refresh intervals are set per query by the pages. */
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, refetchOnWindowFocus: false, retry: 1 } } }),
   );
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <NuqsAdapter>
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    </NuqsAdapter>
+  );
 }

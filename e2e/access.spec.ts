@@ -88,11 +88,11 @@ const ROUTES: Record<string, RouteExpectation> = {
 
 const PAGES: Record<string, { url: string; access: Access }> = {
   "app/signin/page.tsx": { url: "/signin", access: "public" },
-  "app/(console)/page.tsx": { url: "/", access: "reader" },
-  "app/(console)/jobs/page.tsx": { url: "/jobs", access: "reader" },
+  "app/(console)/(overview)/page.tsx": { url: "/", access: "reader" },
+  "app/(console)/jobs/(list)/page.tsx": { url: "/jobs", access: "reader" },
   "app/(console)/jobs/[id]/page.tsx": { url: `/jobs/${JOB}`, access: "reader" },
   "app/(console)/tasks/page.tsx": { url: "/tasks", access: "reader" },
-  "app/(console)/geo/page.tsx": { url: "/geo", access: "reader" },
+  "app/(console)/geo/(list)/page.tsx": { url: "/geo", access: "reader" },
   "app/(console)/geo/[table]/page.tsx": { url: "/geo/world_countries", access: "reader" },
   "app/(console)/orphans/page.tsx": { url: "/orphans", access: "reader" },
   "app/(console)/audit/page.tsx": { url: "/audit", access: "reader" },

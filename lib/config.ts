@@ -81,7 +81,7 @@ const EnvSchema = z.object({
   CONSOLE_INSTANCES: intVar("how many console instances share the database", 1, 1),
   DB_POOL_MAX: intVar("a pool size", 0, 1),
   DB_STATEMENT_TIMEOUT_MS: intVar("milliseconds", 15000, 100),
-  // The health page (seeds/002 thresholds) and its own small pool.
+  // The health page and its own small pool.
   HEALTH_CONNECTIONS_WARN_PCT: intVar("a percentage of max_connections", 80, 1, 100),
   HEALTH_CONNECTIONS_CRIT_PCT: intVar("a percentage of max_connections", 95, 1, 100),
   HEALTH_LONG_QUERY_SECONDS: intVar("seconds", 300, 1, 86_400),
@@ -145,7 +145,7 @@ export interface Config {
   reader: DbTarget;
   poolMax: number;
   statementTimeoutMs: number;
-  /** What the reader and admin pools were sized from (seeds/000 budget), for the health page. */
+  /** What the reader and admin pools were sized from, for the health page. */
   connectionBudget: { maxConnections: number; instances: number; perInstance: number; poolMaxOverridden: boolean };
   health: HealthConfig;
   /** Where the console is served: the redirect URI, the Host check, the CSRF check, cookie names. */
@@ -246,7 +246,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     problems.push("PGSSLROOTCERT: sslmode=verify-ca needs sslrootcert (the CA bundle file)");
   }
 
-  // seeds/003 priority chain: user-assigned MI, else system-assigned MI (on Azure), else password.
+  // The pipeline's credential priority chain: user-assigned MI, else system-assigned MI (on Azure), else password.
   let adminAuth: DbAuth;
   let adminUser = base.user;
   if (env.DB_ADMIN_MANAGED_IDENTITY_CLIENT_ID) {
@@ -286,7 +286,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     }
   }
 
-  // seeds/000 connection budget: max_connections x 0.5, spread over instances and both pools.
+  // The pipeline's connection budget: max_connections x 0.5, spread over instances and both pools.
   const budget = Math.max(2, Math.floor((env.DB_MAX_CONNECTIONS * 0.5) / env.CONSOLE_INSTANCES));
   const poolMax = env.DB_POOL_MAX || Math.max(1, Math.floor(budget / 2));
 

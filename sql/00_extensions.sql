@@ -1,4 +1,4 @@
--- Extensions the pipeline expects (seeds/000 "Required Extensions").
+-- Extensions the pipeline expects.
 CREATE EXTENSION IF NOT EXISTS postgis;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE EXTENSION IF NOT EXISTS unaccent;

@@ -1,4 +1,4 @@
--- Least privilege for the local cluster (seeds/000 "two identities"): the console reads through
+-- Least privilege for the local cluster: the console reads through
 -- geoetl_reader (SELECT only) and writes through the admin role. In Azure the two managed
 -- identities get the same grants from the operators' runbook.
 DO $$ BEGIN

@@ -1,11 +1,13 @@
 "use client";
+import { fetchJson } from "@/lib/fetch-json";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { OperationButton } from "@/components/destructive/operation-button";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { formatBytes, formatCount, formatDate, formatDuration, formatPercent } from "@/components/ui/format";
-import { LiveRefreshSelect, useRefreshSetting } from "@/components/ui/live-refresh";
+import { formatBytes, formatCount, formatDate, formatDuration, formatPercent } from "@/lib/format";
+import { QueryLiveRefresh } from "@/components/ui/live-refresh";
 import { Notice } from "@/components/ui/notice";
+import { Table, Td, Th } from "@/components/ui/table";
 // Types only (erased at build): the payload as the API sends it.
 import type { EndAbility, HealthReport, Level, Section } from "@/lib/db/health-report";
 import { ConnectionsChart, type ConnectionPoint } from "./connections-chart";
@@ -32,15 +34,7 @@ function withSample(next: HealthReport, prev: ConnectionPoint[]): HealthData {
   return { ...next, series };
 }
 
-async function fetchHealth(qs: string, signal: AbortSignal): Promise<HealthReport> {
-  const res = await fetch(`/api/dbadmin/health${qs}`, { signal, headers: { accept: "application/json" } });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) {
-    if (res.status === 401) throw new Error("Your session has ended. Reload the page to sign in again.");
-    throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
-  }
-  return body as HealthReport;
-}
+const fetchHealth = (qs: string, signal: AbortSignal) => fetchJson<HealthReport>(`/api/dbadmin/health${qs}`, signal);
 
 export function HealthView({
   initial,
@@ -56,7 +50,6 @@ export function HealthView({
   const qs = longQuerySeconds ? `?long_query_seconds=${longQuerySeconds}` : "";
   const queryKey = ["health", qs] as const;
   const qc = useQueryClient();
-  const [refreshSeconds, setRefreshSeconds] = useRefreshSetting("geoetl.refresh.health", 5);
   const [dialogs, setDialogs] = useState(0);
   const q = useQuery({
     queryKey,
@@ -64,8 +57,6 @@ export function HealthView({
       withSample(await fetchHealth(qs, signal), qc.getQueryData<HealthData>(queryKey)?.series ?? []),
     initialData: initial ? withSample(initial, []) : undefined,
     initialDataUpdatedAt: Date.now,
-    refetchInterval: refreshSeconds > 0 && dialogs === 0 ? refreshSeconds * 1000 : false,
-    refetchIntervalInBackground: false,
   });
   const onDialog = (open: boolean) => {
     setDialogs((n) => Math.max(0, n + (open ? 1 : -1)));
@@ -83,12 +74,7 @@ export function HealthView({
           ) : null}
         </p>
         <div className="flex flex-wrap items-center gap-3">
-          <LiveRefreshSelect
-            value={refreshSeconds}
-            onChange={setRefreshSeconds}
-            fetching={q.isFetching}
-            updatedAt={q.dataUpdatedAt}
-          />
+          <QueryLiveRefresh storageKey="geoetl.refresh.health" query={q} fallback={5} paused={dialogs > 0} />
           <button
             type="button"
             onClick={() => void q.refetch()}
@@ -173,32 +159,36 @@ function Panel<S extends Section<object>>({
   );
 }
 
-const th = "px-2 py-1.5 font-medium";
-const td = "px-2 py-1.5 align-top";
-
-function Table({
+/** Connections grouped by one property: the property, then the count. */
+function CountTable({
   caption,
-  head,
-  children,
-  testId,
+  label,
+  rows,
+  mono,
 }: {
   caption: string;
-  head: ReactNode;
-  children: ReactNode;
-  testId?: string;
+  label: string;
+  rows: [string, number][];
+  mono?: boolean;
 }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid={testId}>
-        <caption className="sr-only">{caption}</caption>
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-800 dark:text-slate-400">
-          {head}
-        </thead>
-        <tbody className="[&>tr]:border-b [&>tr]:border-slate-100 [&>tr:last-child]:border-0 dark:[&>tr]:border-slate-800">
-          {children}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      bare
+      caption={caption}
+      head={
+        <>
+          <Th>{label}</Th>
+          <Th align="right">Connections</Th>
+        </>
+      }
+    >
+      {rows.map(([key, count]) => (
+        <tr key={key}>
+          <Td className={mono ? "break-all font-mono text-xs" : ""}>{key}</Td>
+          <Td align="right">{count}</Td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -347,66 +337,23 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
             </p>
             <ConnectionsChart points={data.series} max={s.max} warnAt={s.warn_at} critAt={s.crit_at} />
             <div className="mt-3 grid gap-4 md:grid-cols-3">
-              <Table
+              <CountTable
                 caption="Client connections by state"
-                head={
-                  <tr>
-                    <th scope="col" className={th}>
-                      State
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Connections
-                    </th>
-                  </tr>
-                }
-              >
-                {s.by_state.map((r) => (
-                  <tr key={r.state}>
-                    <td className={td}>{r.state}</td>
-                    <td className={`${td} text-right tabular-nums`}>{r.count}</td>
-                  </tr>
-                ))}
-              </Table>
-              <Table
+                label="State"
+                rows={s.by_state.map((r) => [r.state, r.count])}
+              />
+              <CountTable
                 caption="Client connections by application"
-                head={
-                  <tr>
-                    <th scope="col" className={th}>
-                      Application
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Connections
-                    </th>
-                  </tr>
-                }
-              >
-                {s.by_application.map((r) => (
-                  <tr key={r.application}>
-                    <td className={`${td} break-all font-mono text-xs`}>{r.application}</td>
-                    <td className={`${td} text-right tabular-nums`}>{r.count}</td>
-                  </tr>
-                ))}
-              </Table>
-              <Table
+                label="Application"
+                rows={s.by_application.map((r) => [r.application, r.count])}
+                mono
+              />
+              <CountTable
                 caption="Client connections by database"
-                head={
-                  <tr>
-                    <th scope="col" className={th}>
-                      Database
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Connections
-                    </th>
-                  </tr>
-                }
-              >
-                {s.by_database.map((r) => (
-                  <tr key={r.database}>
-                    <td className={`${td} font-mono text-xs`}>{r.database}</td>
-                    <td className={`${td} text-right tabular-nums`}>{r.count}</td>
-                  </tr>
-                ))}
-              </Table>
+                label="Database"
+                rows={s.by_database.map((r) => [r.database, r.count])}
+                mono
+              />
             </div>
           </>
         )}
@@ -451,40 +398,25 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
                 {s.total > s.queries.length ? ` (the ${s.queries.length} oldest shown)` : ""}.
               </p>
               <Table
+                bare
                 caption={`Queries and transactions older than ${formatDuration(s.threshold_seconds)}`}
                 testId="long-queries"
-                head={
+                headRows={
                   <tr>
-                    <th scope="col" className={th}>
-                      pid
-                    </th>
-                    <th scope="col" className={th}>
-                      User · database
-                    </th>
-                    <th scope="col" className={th}>
-                      Application · client
-                    </th>
-                    <th scope="col" className={th}>
-                      State · wait
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Duration
-                    </th>
-                    <th scope="col" className={th}>
-                      Query
-                    </th>
-                    {admin ? (
-                      <th scope="col" className={th}>
-                        Actions
-                      </th>
-                    ) : null}
+                    <Th>pid</Th>
+                    <Th>User · database</Th>
+                    <Th>Application · client</Th>
+                    <Th>State · wait</Th>
+                    <Th align="right">Duration</Th>
+                    <Th>Query</Th>
+                    {admin ? <Th>Actions</Th> : null}
                   </tr>
                 }
               >
                 {s.queries.map((r) => (
                   <tr key={r.pid} data-pid={r.pid} data-testid={`long-query-${r.pid}`}>
-                    <td className={`${td} font-mono tabular-nums`}>{r.pid}</td>
-                    <td className={td}>
+                    <Td className="font-mono tabular-nums">{r.pid}</Td>
+                    <Td>
                       {dash(r.user)}
                       {r.superuser ? (
                         <span className="ml-1">
@@ -492,19 +424,20 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
                         </span>
                       ) : null}
                       <div className="font-mono text-xs text-slate-600 dark:text-slate-400">{dash(r.database)}</div>
-                    </td>
-                    <td className={td}>
+                    </Td>
+                    <Td>
                       <span className="break-all font-mono text-xs">{dash(r.application)}</span>
                       <div className="text-xs text-slate-600 dark:text-slate-400">{dash(r.client)}</div>
-                    </td>
-                    <td className={td}>
+                    </Td>
+                    <Td>
                       {dash(r.state)}
                       <div className="text-xs text-slate-600 dark:text-slate-400">
                         {r.wait_event ? `${r.wait_event_type}: ${r.wait_event}` : "not waiting"}
                       </div>
-                    </td>
-                    <td
-                      className={`${td} whitespace-nowrap text-right tabular-nums`}
+                    </Td>
+                    <Td
+                      align="right"
+                      className="whitespace-nowrap"
                       title={
                         r.state === "active"
                           ? `query started ${dash(r.query_start)}`
@@ -512,14 +445,14 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
                       }
                     >
                       {formatDuration(r.duration_seconds)}
-                    </td>
-                    <td className={td}>
+                    </Td>
+                    <Td>
                       <QueryText text={r.query} truncated={r.query_truncated} label={`Query of pid ${r.pid}`} />
-                    </td>
+                    </Td>
                     {admin ? (
-                      <td className={td}>
+                      <Td>
                         <EndButtons pid={r.pid} refusal={r.refusal} admin={admin} onDialog={onDialog} />
-                      </td>
+                      </Td>
                     ) : null}
                   </tr>
                 ))}
@@ -535,46 +468,25 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
             <p className="text-sm text-slate-600 dark:text-slate-400">No session is waiting for a lock.</p>
           ) : (
             <Table
+              bare
               caption="Blocked sessions and the sessions blocking them"
               testId="lock-waits"
-              head={
+              headRows={
                 <>
                   <tr>
-                    <th
-                      scope="colgroup"
-                      colSpan={3}
-                      className={`${th} border-r border-slate-200 dark:border-slate-800`}
-                    >
+                    <Th colSpan={3} className="border-r border-slate-200 dark:border-slate-800">
                       Blocked (waiting)
-                    </th>
-                    <th scope="colgroup" colSpan={admin ? 4 : 3} className={th}>
-                      Blocking (holding the lock)
-                    </th>
+                    </Th>
+                    <Th colSpan={admin ? 4 : 3}>Blocking (holding the lock)</Th>
                   </tr>
                   <tr>
-                    <th scope="col" className={th}>
-                      pid · who
-                    </th>
-                    <th scope="col" className={th}>
-                      Waiting for
-                    </th>
-                    <th scope="col" className={`${th} border-r border-slate-200 dark:border-slate-800`}>
-                      Query
-                    </th>
-                    <th scope="col" className={th}>
-                      pid · who
-                    </th>
-                    <th scope="col" className={th}>
-                      State · transaction age
-                    </th>
-                    <th scope="col" className={th}>
-                      Query
-                    </th>
-                    {admin ? (
-                      <th scope="col" className={th}>
-                        Actions
-                      </th>
-                    ) : null}
+                    <Th>pid · who</Th>
+                    <Th>Waiting for</Th>
+                    <Th className="border-r border-slate-200 dark:border-slate-800">Query</Th>
+                    <Th>pid · who</Th>
+                    <Th>State · transaction age</Th>
+                    <Th>Query</Th>
+                    {admin ? <Th>Actions</Th> : null}
                   </tr>
                 </>
               }
@@ -586,13 +498,13 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
                   data-blocked-pid={w.blocked.pid}
                   data-blocking-pid={w.blocking.pid}
                 >
-                  <td className={td}>
+                  <Td>
                     <span className="font-mono tabular-nums">{w.blocked.pid}</span> · {dash(w.blocked.user)}
                     <div className="break-all font-mono text-xs text-slate-600 dark:text-slate-400">
                       {dash(w.blocked.application)}
                     </div>
-                  </td>
-                  <td className={td}>
+                  </Td>
+                  <Td>
                     <span className="whitespace-nowrap">{formatDuration(w.blocked.waiting_seconds)}</span>
                     <div className="text-xs">
                       {w.lock.relation ? <span className="font-mono">{w.lock.relation}</span> : null}
@@ -600,31 +512,31 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
                         {[w.lock.type, w.lock.mode].filter(Boolean).join(", ")}
                       </div>
                     </div>
-                  </td>
-                  <td className={`${td} border-r border-slate-200 dark:border-slate-800`}>
+                  </Td>
+                  <Td className="border-r border-slate-200 dark:border-slate-800">
                     <QueryText text={w.blocked.query} label={`Query of blocked pid ${w.blocked.pid}`} />
-                  </td>
-                  <td className={td}>
+                  </Td>
+                  <Td>
                     <span className="font-mono tabular-nums">{w.blocking.pid}</span> · {dash(w.blocking.user)}
                     <div className="break-all font-mono text-xs text-slate-600 dark:text-slate-400">
                       {dash(w.blocking.application)}
                     </div>
-                  </td>
-                  <td className={td}>
+                  </Td>
+                  <Td>
                     {dash(w.blocking.state)}
                     <div className="text-xs text-slate-600 dark:text-slate-400">
                       {w.blocking.xact_seconds !== null
                         ? `transaction open ${formatDuration(w.blocking.xact_seconds)}`
                         : "no transaction"}
                     </div>
-                  </td>
-                  <td className={td}>
+                  </Td>
+                  <Td>
                     <QueryText text={w.blocking.query} label={`Query of blocking pid ${w.blocking.pid}`} />
-                  </td>
+                  </Td>
                   {admin ? (
-                    <td className={td}>
+                    <Td>
                       <EndButtons pid={w.blocking.pid} refusal={w.blocking.refusal} admin={admin} onDialog={onDialog} />
-                    </td>
+                    </Td>
                   ) : null}
                 </tr>
               ))}
@@ -642,34 +554,23 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
                 schema:
               </p>
               <Table
+                bare
                 caption={`The ${s.per_schema} largest tables of each schema`}
                 testId="table-sizes"
-                head={
+                headRows={
                   <tr>
-                    <th scope="col" className={th}>
-                      Table
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Rows (est.)
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Table
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Indexes
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      TOAST
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Total
-                    </th>
+                    <Th>Table</Th>
+                    <Th align="right">Rows (est.)</Th>
+                    <Th align="right">Table</Th>
+                    <Th align="right">Indexes</Th>
+                    <Th align="right">TOAST</Th>
+                    <Th align="right">Total</Th>
                   </tr>
                 }
               >
                 {s.tables.map((r) => (
                   <tr key={`${r.schema}.${r.name}`}>
-                    <td className={`${td} break-all font-mono text-xs`}>
+                    <Td className="break-all font-mono text-xs">
                       {r.schema}.{r.name}
                       {r.locked ? (
                         <span className="ml-1">
@@ -681,12 +582,12 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
                           </Badge>
                         </span>
                       ) : null}
-                    </td>
-                    <td className={`${td} text-right tabular-nums`}>{formatCount(r.estimated_rows, false)}</td>
-                    <td className={`${td} text-right tabular-nums`}>{formatBytes(r.table_bytes)}</td>
-                    <td className={`${td} text-right tabular-nums`}>{formatBytes(r.index_bytes)}</td>
-                    <td className={`${td} text-right tabular-nums`}>{formatBytes(r.toast_bytes)}</td>
-                    <td className={`${td} text-right tabular-nums`}>{formatBytes(r.total_bytes)}</td>
+                    </Td>
+                    <Td align="right">{formatCount(r.estimated_rows, false)}</Td>
+                    <Td align="right">{formatBytes(r.table_bytes)}</Td>
+                    <Td align="right">{formatBytes(r.index_bytes)}</Td>
+                    <Td align="right">{formatBytes(r.toast_bytes)}</Td>
+                    <Td align="right">{formatBytes(r.total_bytes)}</Td>
                   </tr>
                 ))}
               </Table>
@@ -708,47 +609,36 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
                 <p className="text-sm text-slate-600 dark:text-slate-400">No table is that large yet.</p>
               ) : (
                 <Table
+                  bare
                   caption="Dead tuples and the last vacuum and analyze of large tables"
                   testId="vacuum-tables"
-                  head={
+                  headRows={
                     <tr>
-                      <th scope="col" className={th}>
-                        Table
-                      </th>
-                      <th scope="col" className={`${th} text-right`}>
-                        Live
-                      </th>
-                      <th scope="col" className={`${th} text-right`}>
-                        Dead
-                      </th>
-                      <th scope="col" className={`${th} text-right`}>
-                        Dead ratio
-                      </th>
-                      <th scope="col" className={th}>
-                        Last vacuum
-                      </th>
-                      <th scope="col" className={th}>
-                        Last analyze
-                      </th>
+                      <Th>Table</Th>
+                      <Th align="right">Live</Th>
+                      <Th align="right">Dead</Th>
+                      <Th align="right">Dead ratio</Th>
+                      <Th>Last vacuum</Th>
+                      <Th>Last analyze</Th>
                     </tr>
                   }
                 >
                   {s.tables.map((r) => (
                     <tr key={`${r.schema}.${r.name}`}>
-                      <td className={`${td} break-all font-mono text-xs`}>
+                      <Td className="break-all font-mono text-xs">
                         {r.schema}.{r.name}
-                      </td>
-                      <td className={`${td} text-right tabular-nums`}>{formatCount(r.live_tuples)}</td>
-                      <td className={`${td} text-right tabular-nums`}>{formatCount(r.dead_tuples)}</td>
-                      <td className={`${td} whitespace-nowrap text-right tabular-nums`}>
+                      </Td>
+                      <Td align="right">{formatCount(r.live_tuples)}</Td>
+                      <Td align="right">{formatCount(r.dead_tuples)}</Td>
+                      <Td align="right" className="whitespace-nowrap">
                         {formatPercent(r.dead_ratio)} {r.flagged ? <Badge tone="warning">vacuum due</Badge> : null}
-                      </td>
-                      <td className={`${td} text-xs`}>
+                      </Td>
+                      <Td className="text-xs">
                         <Latest manual={r.last_vacuum} auto={r.last_autovacuum} />
-                      </td>
-                      <td className={`${td} text-xs`}>
+                      </Td>
+                      <Td className="text-xs">
                         <Latest manual={r.last_analyze} auto={r.last_autoanalyze} />
-                      </td>
+                      </Td>
                     </tr>
                   ))}
                 </Table>
@@ -775,45 +665,34 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
                 least 10 times set the section&apos;s level).
               </p>
               <Table
+                bare
                 caption="Statements by total execution time"
                 testId="slow-queries"
-                head={
+                headRows={
                   <tr>
-                    <th scope="col" className={th}>
-                      Query
-                    </th>
-                    <th scope="col" className={th}>
-                      User
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Calls
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Mean
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Total
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Rows
-                    </th>
+                    <Th>Query</Th>
+                    <Th>User</Th>
+                    <Th align="right">Calls</Th>
+                    <Th align="right">Mean</Th>
+                    <Th align="right">Total</Th>
+                    <Th align="right">Rows</Th>
                   </tr>
                 }
               >
                 {s.queries.map((r, i) => (
                   <tr key={i}>
-                    <td className={td}>
+                    <Td>
                       <QueryText text={r.query} label={`Statement ${i + 1}`} />
-                    </td>
-                    <td className={`${td} text-xs`}>{dash(r.user)}</td>
-                    <td className={`${td} text-right tabular-nums`}>{formatCount(r.calls)}</td>
-                    <td className={`${td} whitespace-nowrap text-right tabular-nums`}>
+                    </Td>
+                    <Td className="text-xs">{dash(r.user)}</Td>
+                    <Td align="right">{formatCount(r.calls)}</Td>
+                    <Td align="right" className="whitespace-nowrap">
                       {r.mean_ms.toFixed(1)} ms {r.level !== "ok" ? <LevelBadge level={r.level} /> : null}
-                    </td>
-                    <td className={`${td} whitespace-nowrap text-right tabular-nums`}>
+                    </Td>
+                    <Td align="right" className="whitespace-nowrap">
                       {formatDuration(r.total_ms / 1000)}
-                    </td>
-                    <td className={`${td} text-right tabular-nums`}>{formatCount(r.rows)}</td>
+                    </Td>
+                    <Td align="right">{formatCount(r.rows)}</Td>
                   </tr>
                 ))}
               </Table>
@@ -827,45 +706,36 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
           {(s) => (
             <>
               <Table
+                bare
                 caption="The console's connection pools in this server process"
                 testId="pools"
-                head={
+                headRows={
                   <tr>
-                    <th scope="col" className={th}>
-                      Pool
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Open
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Idle
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Waiting
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Max
-                    </th>
+                    <Th>Pool</Th>
+                    <Th align="right">Open</Th>
+                    <Th align="right">Idle</Th>
+                    <Th align="right">Waiting</Th>
+                    <Th align="right">Max</Th>
                   </tr>
                 }
               >
                 {s.pools.map((p) => (
                   <tr key={p.name}>
-                    <td className={td}>
+                    <Td>
                       {p.name}
                       {p.shared_with ? ` (also ${p.shared_with})` : ""}
-                    </td>
-                    <td className={`${td} text-right tabular-nums`}>{p.total}</td>
-                    <td className={`${td} text-right tabular-nums`}>{p.idle}</td>
-                    <td className={`${td} text-right tabular-nums`}>
+                    </Td>
+                    <Td align="right">{p.total}</Td>
+                    <Td align="right">{p.idle}</Td>
+                    <Td align="right">
                       {p.waiting}
                       {p.waiting > 0 ? (
                         <span className="ml-1">
                           <Badge tone="warning">queued</Badge>
                         </span>
                       ) : null}
-                    </td>
-                    <td className={`${td} text-right tabular-nums`}>{p.max}</td>
+                    </Td>
+                    <Td align="right">{p.max}</Td>
                   </tr>
                 ))}
               </Table>
@@ -904,30 +774,25 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
               </ul>
               {s.connections.length ? (
                 <Table
+                  bare
                   caption="Encryption of the console's open connections (pg_stat_ssl)"
-                  head={
+                  headRows={
                     <tr>
-                      <th scope="col" className={th}>
-                        Connection
-                      </th>
-                      <th scope="col" className={th}>
-                        Encrypted
-                      </th>
-                      <th scope="col" className={th}>
-                        Protocol · cipher
-                      </th>
+                      <Th>Connection</Th>
+                      <Th>Encrypted</Th>
+                      <Th>Protocol · cipher</Th>
                     </tr>
                   }
                 >
                   {s.connections.map((x) => (
                     <tr key={x.pid}>
-                      <td className={`${td} font-mono text-xs`}>
+                      <Td className="font-mono text-xs">
                         {x.application} (pid {x.pid})
-                      </td>
-                      <td className={td}>{x.ssl === null ? "unknown" : x.ssl ? "yes" : "no"}</td>
-                      <td className={`${td} text-xs`}>
+                      </Td>
+                      <Td>{x.ssl === null ? "unknown" : x.ssl ? "yes" : "no"}</Td>
+                      <Td className="text-xs">
                         {x.ssl ? `${dash(x.version)} · ${dash(x.cipher)}${x.bits ? ` (${x.bits} bits)` : ""}` : "—"}
-                      </td>
+                      </Td>
                     </tr>
                   ))}
                 </Table>
@@ -953,61 +818,51 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
               ) : null}
               {s.replicas.length ? (
                 <Table
+                  bare
                   caption="Replicas (pg_stat_replication)"
-                  head={
+                  headRows={
                     <tr>
-                      <th scope="col" className={th}>
-                        Replica
-                      </th>
-                      <th scope="col" className={th}>
-                        State
-                      </th>
-                      <th scope="col" className={`${th} text-right`}>
-                        Replay lag
-                      </th>
+                      <Th>Replica</Th>
+                      <Th>State</Th>
+                      <Th align="right">Replay lag</Th>
                     </tr>
                   }
                 >
                   {s.replicas.map((r, i) => (
                     <tr key={i}>
-                      <td className={`${td} font-mono text-xs`}>
+                      <Td className="font-mono text-xs">
                         {dash(r.application)} {r.client ? `(${r.client})` : ""}
-                      </td>
-                      <td className={td}>
+                      </Td>
+                      <Td>
                         {dash(r.state)} {r.sync_state ? `· ${r.sync_state}` : ""}
-                      </td>
-                      <td className={`${td} text-right tabular-nums`}>
+                      </Td>
+                      <Td align="right">
                         {formatDuration(r.replay_lag_seconds)}
                         {r.replay_lag_bytes !== null ? ` · ${formatBytes(r.replay_lag_bytes)}` : ""}
-                      </td>
+                      </Td>
                     </tr>
                   ))}
                 </Table>
               ) : null}
               {s.slots.length ? (
                 <Table
+                  bare
                   caption="Replication slots"
-                  head={
+                  headRows={
                     <tr>
-                      <th scope="col" className={th}>
-                        Slot
-                      </th>
-                      <th scope="col" className={th}>
-                        Active
-                      </th>
-                      <th scope="col" className={`${th} text-right`}>
-                        WAL retained
-                      </th>
+                      <Th>Slot</Th>
+                      <Th>Active</Th>
+                      <Th align="right">WAL retained</Th>
                     </tr>
                   }
                 >
                   {s.slots.map((r) => (
                     <tr key={r.name}>
-                      <td className={`${td} font-mono text-xs`}>
+                      <Td className="font-mono text-xs">
                         {r.name} ({r.type})
-                      </td>
-                      <td className={td}>{r.active ? "yes" : <Badge tone="warning">inactive</Badge>}</td>
-                      <td className={`${td} text-right tabular-nums`}>{formatBytes(r.retained_bytes)}</td>
+                      </Td>
+                      <Td>{r.active ? "yes" : <Badge tone="warning">inactive</Badge>}</Td>
+                      <Td align="right">{formatBytes(r.retained_bytes)}</Td>
                     </tr>
                   ))}
                 </Table>

@@ -1,17 +1,19 @@
 "use client";
+import { fetchJson } from "@/lib/fetch-json";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { Fragment, useState } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
-import { formatCount, formatDuration, shortId } from "@/components/ui/format";
-import { LiveRefreshSelect, useRefreshSetting } from "@/components/ui/live-refresh";
+import { formatCount, formatDuration, shortId } from "@/lib/format";
+import { QueryLiveRefresh } from "@/components/ui/live-refresh";
 import { Notice } from "@/components/ui/notice";
 import { Pager } from "@/components/ui/pager";
+import { Table, Th } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { JobSummary } from "@/lib/db/jobs";
 import { JobFilters } from "./job-filters";
 import { StageProgress, StatusBadge } from "./status-badge";
-import { apiQuery, exportQuery, pageQuery, type JobsUrlState } from "./url-state";
+import { jobsApiQuery, jobsHref, type JobsUrlState } from "@/lib/url-state/jobs";
 
 export interface JobsData {
   jobs: JobSummary[];
@@ -23,15 +25,11 @@ export interface JobsData {
   changed?: string[];
 }
 
-async function fetchJobs(qs: string, signal: AbortSignal): Promise<JobsData> {
-  const res = await fetch(`/api/dbadmin/jobs${qs}`, { signal, headers: { accept: "application/json" } });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) {
-    if (res.status === 401) throw new Error("Your session has ended. Reload the page to sign in again.");
-    throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
-  }
-  return body as JobsData;
-}
+/** The current filter (no page position, no page size) for the export endpoints. */
+const exportHref = (state: JobsUrlState, format: "csv" | "json") =>
+  jobsHref(`/api/export/jobs?format=${format}`, { ...state, cursor: null, limit: null });
+
+const fetchJobs = (qs: string, signal: AbortSignal) => fetchJson<JobsData>(`/api/dbadmin/jobs${qs}`, signal);
 
 /**
  * The jobs table: server-rendered first page (initial), then TanStack Query for live refresh.
@@ -39,10 +37,9 @@ async function fetchJobs(qs: string, signal: AbortSignal): Promise<JobsData> {
  * rows whose status changed since the last refresh flash briefly.
  */
 export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; initial: JobsData; jobTypes: string[] }) {
-  const qs = apiQuery(state);
+  const qs = jobsApiQuery("?total=true", state);
   const queryKey = ["jobs", qs] as const;
   const qc = useQueryClient();
-  const [refreshSeconds, setRefreshSeconds] = useRefreshSetting("geoetl.refresh.jobs");
   const [open, setOpen] = useState<Set<string>>(() => new Set());
 
   const q = useQuery({
@@ -59,8 +56,6 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
     initialData: initial,
     initialDataUpdatedAt: Date.now,
     placeholderData: keepPreviousData,
-    refetchInterval: refreshSeconds > 0 ? refreshSeconds * 1000 : false,
-    refetchIntervalInBackground: false,
   });
   const data = q.data ?? initial;
   const changed = new Set(data.changed ?? []);
@@ -81,34 +76,21 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
   return (
     <div>
       <style>{`@keyframes geoetl-flash{0%{background-color:rgba(251,191,36,.55)}100%{background-color:transparent}}`}</style>
-      <JobFilters key={pageQuery(state, { cursor: undefined })} state={state} jobTypes={jobTypes} />
+      <JobFilters key={jobsHref("", { ...state, cursor: null })} jobTypes={jobTypes} />
       <div className="mb-2 flex flex-wrap items-center justify-between gap-3">
         <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="jobs-total">
           {totalText ?? ""}
           {q.isPlaceholderData ? " · loading…" : ""}
         </p>
         <div className="flex flex-wrap items-center gap-4">
-          <LiveRefreshSelect
-            value={refreshSeconds}
-            onChange={setRefreshSeconds}
-            fetching={q.isFetching}
-            updatedAt={q.dataUpdatedAt}
-          />
+          <QueryLiveRefresh storageKey="geoetl.refresh.jobs" query={q} />
           <span className="text-sm">
             Export:{" "}
-            <a
-              className="text-sky-700 underline dark:text-sky-400"
-              href={`/api/export/jobs${exportQuery(state, "csv")}`}
-              download
-            >
+            <a className="text-sky-700 underline dark:text-sky-400" href={exportHref(state, "csv")} download>
               CSV
             </a>{" "}
             ·{" "}
-            <a
-              className="text-sky-700 underline dark:text-sky-400"
-              href={`/api/export/jobs${exportQuery(state, "json")}`}
-              download
-            >
+            <a className="text-sky-700 underline dark:text-sky-400" href={exportHref(state, "json")} download>
               JSON
             </a>{" "}
             <span className="text-xs text-slate-600 dark:text-slate-400">(this filter, first 50,000 rows)</span>
@@ -137,7 +119,7 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
             {state.cursor ? (
               <Link
                 className="text-sky-700 underline dark:text-sky-400"
-                href={`/jobs${pageQuery(state, { cursor: undefined })}`}
+                href={jobsHref("/jobs", { ...state, cursor: null })}
               >
                 Go to the first page
               </Link>
@@ -154,133 +136,118 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
           </p>
         </Notice>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-          <table className="w-full text-left text-sm" data-testid="jobs-table">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-400">
-              <tr>
-                <th scope="col" className="w-8 px-2 py-2">
-                  <span className="sr-only">Details</span>
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Job id
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Type
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Status
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Stage
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Created
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Updated
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  Duration
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.jobs.map((j) => {
-                const isOpen = open.has(j.job_id);
-                const flash = changed.has(j.job_id);
-                return (
-                  <Fragment key={j.job_id}>
-                    <tr
-                      data-job-id={j.job_id}
-                      data-status={j.status}
-                      data-changed={flash ? "true" : undefined}
-                      style={flash ? { animation: "geoetl-flash 4s ease-out" } : undefined}
-                      className="border-b border-slate-100 last:border-0 hover:bg-slate-50 dark:border-slate-800 dark:hover:bg-slate-800/50"
+        <Table
+          caption="Jobs"
+          testId="jobs-table"
+          head={
+            <>
+              <Th className="w-8 px-2">
+                <span className="sr-only">Details</span>
+              </Th>
+              <Th>Job id</Th>
+              <Th>Type</Th>
+              <Th>Status</Th>
+              <Th>Stage</Th>
+              <Th>Created</Th>
+              <Th>Updated</Th>
+              <Th align="right">Duration</Th>
+            </>
+          }
+        >
+          {data.jobs.map((j) => {
+            const isOpen = open.has(j.job_id);
+            const flash = changed.has(j.job_id);
+            return (
+              <Fragment key={j.job_id}>
+                <tr
+                  data-job-id={j.job_id}
+                  data-status={j.status}
+                  data-changed={flash ? "true" : undefined}
+                  style={flash ? { animation: "geoetl-flash 4s ease-out" } : undefined}
+                  className="hover:bg-slate-50 dark:hover:bg-slate-800/50"
+                >
+                  <td className="px-2 py-1.5">
+                    <button
+                      type="button"
+                      onClick={() => toggle(j.job_id)}
+                      aria-expanded={isOpen}
+                      aria-label={`${isOpen ? "Hide" : "Show"} details of job ${j.job_id}`}
+                      className="rounded px-1 text-slate-600 hover:bg-slate-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:hover:bg-slate-700"
                     >
-                      <td className="px-2 py-1.5">
-                        <button
-                          type="button"
-                          onClick={() => toggle(j.job_id)}
-                          aria-expanded={isOpen}
-                          aria-label={`${isOpen ? "Hide" : "Show"} details of job ${j.job_id}`}
-                          className="rounded px-1 text-slate-600 hover:bg-slate-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:hover:bg-slate-700"
-                        >
-                          {isOpen ? "▾" : "▸"}
-                        </button>
-                      </td>
-                      <td className="px-3 py-1.5">
-                        <div className="flex items-center gap-2">
-                          <Link
-                            href={`/jobs/${encodeURIComponent(j.job_id)}`}
-                            className="font-mono text-sky-700 hover:underline dark:text-sky-400"
-                            title={j.job_id}
-                          >
-                            {shortId(j.job_id)}
-                          </Link>
-                          <CopyButton value={j.job_id} label={`Copy job id ${j.job_id}`} />
-                        </div>
-                      </td>
-                      <td className="px-3 py-1.5">{j.job_type}</td>
-                      <td className="px-3 py-1.5" data-testid="job-status">
-                        <StatusBadge status={j.status} />
-                      </td>
-                      <td className="px-3 py-1.5">
-                        <StageProgress stage={j.stage} total={j.total_stages} status={j.status} />
-                      </td>
-                      <td className="px-3 py-1.5">
-                        <RelativeTime iso={j.created_at} />
-                      </td>
-                      <td className="px-3 py-1.5">
-                        <RelativeTime iso={j.updated_at} />
-                      </td>
-                      <td
-                        className="px-3 py-1.5 text-right tabular-nums"
-                        title={j.duration_seconds === null ? "Still running" : undefined}
+                      {isOpen ? "▾" : "▸"}
+                    </button>
+                  </td>
+                  <td className="px-3 py-1.5">
+                    <div className="flex items-center gap-2">
+                      <Link
+                        href={`/jobs/${encodeURIComponent(j.job_id)}`}
+                        className="font-mono text-sky-700 hover:underline dark:text-sky-400"
+                        title={j.job_id}
                       >
-                        {j.duration_seconds === null ? (
-                          <span className="text-slate-600 dark:text-slate-400">running</span>
-                        ) : (
-                          formatDuration(j.duration_seconds)
-                        )}
-                      </td>
-                    </tr>
-                    {isOpen ? (
-                      <tr className="border-b border-slate-100 bg-slate-50 dark:border-slate-800 dark:bg-slate-950">
-                        <td />
-                        <td colSpan={7} className="px-3 py-2 text-sm">
-                          <div className="flex flex-wrap gap-x-6 gap-y-1">
-                            <span>
-                              Full id: <code className="font-mono">{j.job_id}</code>
-                            </span>
-                            <span>
-                              Created: <code>{j.created_at ?? "—"}</code>
-                            </span>
-                            <span>
-                              Updated: <code>{j.updated_at ?? "—"}</code>
-                            </span>
-                          </div>
-                          {j.error ? <p className="mt-1 text-red-700 dark:text-red-300">Error: {j.error}</p> : null}
-                          <Link
-                            href={`/jobs/${encodeURIComponent(j.job_id)}`}
-                            className="mt-1 inline-block text-sky-700 underline dark:text-sky-400"
-                          >
-                            Open job, stage timeline and tasks
-                          </Link>
-                        </td>
-                      </tr>
-                    ) : null}
-                  </Fragment>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                        {shortId(j.job_id)}
+                      </Link>
+                      <CopyButton value={j.job_id} label={`Copy job id ${j.job_id}`} />
+                    </div>
+                  </td>
+                  <td className="px-3 py-1.5">{j.job_type}</td>
+                  <td className="px-3 py-1.5" data-testid="job-status">
+                    <StatusBadge status={j.status} />
+                  </td>
+                  <td className="px-3 py-1.5">
+                    <StageProgress stage={j.stage} total={j.total_stages} status={j.status} />
+                  </td>
+                  <td className="px-3 py-1.5">
+                    <RelativeTime iso={j.created_at} />
+                  </td>
+                  <td className="px-3 py-1.5">
+                    <RelativeTime iso={j.updated_at} />
+                  </td>
+                  <td
+                    className="px-3 py-1.5 text-right tabular-nums"
+                    title={j.duration_seconds === null ? "Still running" : undefined}
+                  >
+                    {j.duration_seconds === null ? (
+                      <span className="text-slate-600 dark:text-slate-400">running</span>
+                    ) : (
+                      formatDuration(j.duration_seconds)
+                    )}
+                  </td>
+                </tr>
+                {isOpen ? (
+                  <tr className="bg-slate-50 dark:bg-slate-950">
+                    <td />
+                    <td colSpan={7} className="px-3 py-2 text-sm">
+                      <div className="flex flex-wrap gap-x-6 gap-y-1">
+                        <span>
+                          Full id: <code className="font-mono">{j.job_id}</code>
+                        </span>
+                        <span>
+                          Created: <code>{j.created_at ?? "—"}</code>
+                        </span>
+                        <span>
+                          Updated: <code>{j.updated_at ?? "—"}</code>
+                        </span>
+                      </div>
+                      {j.error ? <p className="mt-1 text-red-700 dark:text-red-300">Error: {j.error}</p> : null}
+                      <Link
+                        href={`/jobs/${encodeURIComponent(j.job_id)}`}
+                        className="mt-1 inline-block text-sky-700 underline dark:text-sky-400"
+                      >
+                        Open job, stage timeline and tasks
+                      </Link>
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            );
+          })}
+        </Table>
       )}
       <Pager
         summary={data.jobs.length ? `${data.jobs.length} on this page` : undefined}
-        firstHref={state.cursor ? `/jobs${pageQuery(state, { cursor: undefined })}` : null}
-        prevHref={data.prev_cursor ? `/jobs${pageQuery(state, { cursor: data.prev_cursor })}` : null}
-        nextHref={data.next_cursor ? `/jobs${pageQuery(state, { cursor: data.next_cursor })}` : null}
+        firstHref={state.cursor ? jobsHref("/jobs", { ...state, cursor: null }) : null}
+        prevHref={data.prev_cursor ? jobsHref("/jobs", { ...state, cursor: data.prev_cursor }) : null}
+        nextHref={data.next_cursor ? jobsHref("/jobs", { ...state, cursor: data.next_cursor }) : null}
       />
     </div>
   );

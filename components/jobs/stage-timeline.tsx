@@ -1,4 +1,4 @@
-import { formatDuration } from "@/components/ui/format";
+import { formatDuration } from "@/lib/format";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { StageSummary } from "@/lib/db/jobs";
 

@@ -1,10 +1,11 @@
 "use client";
-import { useSyncExternalStore } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState, useSyncExternalStore, useTransition } from "react";
 
 /**
- * Live refresh interval (off / 5 / 15 / 60 s), remembered per list in localStorage (until chosen:
- * the list's default, off unless it says otherwise). The queries use it as refetchInterval with
- * refetchIntervalInBackground off: paused while the tab is hidden.
+ * Live refresh (off / 5 / 15 / 60 s), the one way every page that shows moving data refreshes:
+ * the choice is remembered per page in localStorage (off until chosen), ticks pause while the tab
+ * is hidden and catch up as soon as it is shown again.
  */
 export const REFRESH_CHOICES = [0, 5, 15, 60] as const;
 const EVENT = "geoetl-refresh-setting";
@@ -29,10 +30,7 @@ function subscribe(cb: () => void) {
   };
 }
 
-export function useRefreshSetting(
-  key: string,
-  fallback: (typeof REFRESH_CHOICES)[number] = 0,
-): [number, (s: number) => void] {
+function useRefreshSetting(key: string, fallback: (typeof REFRESH_CHOICES)[number] = 0): [number, (s: number) => void] {
   const seconds = useSyncExternalStore(
     subscribe,
     () => read(key, fallback),
@@ -47,6 +45,80 @@ export function useRefreshSetting(
     window.dispatchEvent(new Event(EVENT));
   };
   return [seconds, set];
+}
+
+/**
+ * Calls `refresh` every chosen interval while the tab is visible (and not `paused`: an open dialog). Returns the setting, its setter
+ * and when the last tick finished.
+ */
+export function useLiveRefresh(
+  storageKey: string,
+  refresh: () => unknown,
+  opts: { fallback?: (typeof REFRESH_CHOICES)[number]; paused?: boolean } = {},
+) {
+  const [seconds, setSeconds] = useRefreshSetting(storageKey, opts.fallback);
+  const active = seconds > 0 && !opts.paused;
+  const [tickedAt, setTickedAt] = useState(0);
+  const latest = useRef(refresh);
+  useEffect(() => {
+    latest.current = refresh;
+  });
+  useEffect(() => {
+    if (!active) return;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const tick = async () => {
+      if (document.visibilityState !== "visible") return;
+      await latest.current();
+      setTickedAt(Date.now());
+    };
+    const start = () => {
+      clearInterval(timer);
+      timer = setInterval(tick, seconds * 1000);
+    };
+    const onVisibility = () => {
+      if (document.visibilityState !== "visible") return clearInterval(timer);
+      void tick();
+      start();
+    };
+    start();
+    document.addEventListener("visibilitychange", onVisibility);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", onVisibility);
+    };
+  }, [active, seconds]);
+  return { seconds, setSeconds, tickedAt };
+}
+
+/** Live refresh of a server-rendered page (overview, job, tasks): re-renders it in place. */
+export function LiveRefresh({ storageKey }: { storageKey: string }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const { seconds, setSeconds, tickedAt } = useLiveRefresh(storageKey, () => startTransition(() => router.refresh()));
+  return <LiveRefreshSelect value={seconds} onChange={setSeconds} fetching={pending} updatedAt={tickedAt} />;
+}
+
+/** Live refresh of a TanStack query (the jobs list, the health report): refetches it in place. */
+export function QueryLiveRefresh({
+  storageKey,
+  query,
+  fallback,
+  paused,
+}: {
+  storageKey: string;
+  query: { refetch: () => Promise<unknown>; isFetching: boolean; dataUpdatedAt: number };
+  fallback?: (typeof REFRESH_CHOICES)[number];
+  paused?: boolean;
+}) {
+  const { seconds, setSeconds } = useLiveRefresh(storageKey, () => query.refetch(), { fallback, paused });
+  return (
+    <LiveRefreshSelect
+      value={seconds}
+      onChange={setSeconds}
+      fetching={query.isFetching}
+      updatedAt={query.dataUpdatedAt}
+    />
+  );
 }
 
 const noopSubscribe = () => () => undefined;

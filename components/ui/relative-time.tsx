@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
-import { formatExact, formatRelative } from "./format";
+import { formatExact, formatRelative } from "@/lib/format";
 
 /** "3 min ago", the exact UTC time on hover; re-renders every 30 s so it does not go stale. */
 export function RelativeTime({ iso }: { iso: string | null | undefined }) {

@@ -1,7 +1,13 @@
 import "server-only";
 import type { ClientBase } from "pg";
-import { z } from "zod";
-import { emptyToUndefined, enumList, isInt64, isIsoTimestamp, safeText } from "../api/params";
+import {
+  AUDIT_DEFAULT_LIMIT,
+  AUDIT_MAX_LIMIT,
+  AUDIT_OUTCOMES,
+  AUDIT_WINDOWS,
+  type AuditListParams,
+  type AuditOutcome,
+} from "./audit-params";
 import { SqlParams } from "./keyset";
 import { likePrefix } from "./like";
 import { adminPool, readQuery } from "./pool";
@@ -13,8 +19,6 @@ import { log } from "../log";
  * transaction (they commit with the change); failed, refused and conflict rows after the rollback.
  * Anonymous callers are never written here (lib/auth: their refusals are log lines).
  */
-export type AuditOutcome = "success" | "failed" | "refused" | "conflict";
-export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ["success", "failed", "refused", "conflict"];
 
 export interface AuditActor {
   oid: string;
@@ -127,18 +131,6 @@ export async function tryWriteAudit(entry: AuditEntry): Promise<void> {
 
 // ---------------------------------------------------------------- the list (page, API, export)
 
-/** Time-window presets of the audit page and API (`window=`), relative to now; `all` = no window. */
-export const AUDIT_WINDOWS = [
-  { value: "1h", hours: 1, label: "last 1 h" },
-  { value: "24h", hours: 24, label: "last 24 h" },
-  { value: "7d", hours: 168, label: "last 7 d" },
-  { value: "30d", hours: 720, label: "last 30 d" },
-] as const;
-export type AuditWindow = (typeof AUDIT_WINDOWS)[number]["value"] | "all";
-
-export const AUDIT_MAX_LIMIT = 200;
-export const AUDIT_DEFAULT_LIMIT = 50;
-
 /** What listAudit filters on. Every value reaches SQL as a parameter. */
 export interface AuditFilter {
   /** actor_oid exactly, or the start of actor_name / actor_username (case-insensitive). */
@@ -222,79 +214,6 @@ export async function listAudit(f: AuditFilter = {}): Promise<AuditPage> {
 // ---------------------------------------------------------------- request parameters
 
 // ISO-8601 with an explicit offset (Z or ±hh:mm): a bare local time would mean the server's zone.
-const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
-const isoWithOffset = z.preprocess(
-  emptyToUndefined,
-  z
-    .string()
-    .trim()
-    .refine((s) => isIsoTimestamp(s) && HAS_OFFSET.test(s), {
-      message: "expected an ISO date-time with an offset, like 2026-01-31T12:00:00Z",
-    })
-    .transform((s) => new Date(s.replace(" ", "T")))
-    .optional(),
-);
-
-/**
- * Each parameter of the audit list (page, API, export) on its own, so the API can refuse a bad
- * one (400 naming it) and the page can ignore it.
- */
-const AUDIT_PARAM_FIELDS = {
-  actor: z.preprocess(emptyToUndefined, safeText(256).optional()),
-  // "geo.unpublish" exactly; "maintenance." or "maintenance*" for every action starting with it.
-  action: z.preprocess(emptyToUndefined, safeText(64).optional()),
-  // In the outcomes' own order, whatever order the link gave them in.
-  outcome: enumList(AUDIT_OUTCOMES as unknown as readonly [AuditOutcome, ...AuditOutcome[]], "outcome").transform(
-    (list) => (list ? AUDIT_OUTCOMES.filter((o) => list.includes(o)) : undefined),
-  ),
-  window: z.preprocess(
-    emptyToUndefined,
-    z.enum(["1h", "24h", "7d", "30d", "all"], { message: "expected 1h, 24h, 7d, 30d or all" }).optional(),
-  ),
-  since: isoWithOffset,
-  until: isoWithOffset,
-  before: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .refine((s) => /^\d{1,19}$/.test(s) && isInt64(s) && BigInt(s) > BigInt(0), {
-        message: "expected the id of an audit entry (a positive whole number)",
-      })
-      .optional(),
-  ),
-  limit: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^\d{1,4}$/, { message: `expected a whole number between 1 and ${AUDIT_MAX_LIMIT}` })
-      .transform(Number)
-      .refine((n) => n >= 1 && n <= AUDIT_MAX_LIMIT, {
-        message: `expected a whole number between 1 and ${AUDIT_MAX_LIMIT}`,
-      })
-      .optional()
-      .default(AUDIT_DEFAULT_LIMIT),
-  ),
-};
-
-/** GET /api/audit and /api/export/audit: a bad parameter is a 400 naming it. */
-export const auditListSchema = z.object(AUDIT_PARAM_FIELDS).refine((v) => !(v.since && v.until) || v.since < v.until, {
-  message: "since must be before until",
-  path: ["since"],
-});
-export type AuditListParams = z.infer<typeof auditListSchema>;
-
-/** The audit page: a malformed link parameter is ignored (that filter is off), never an error. */
-export function auditParamsLenient(raw: Record<string, string | undefined>): AuditListParams {
-  const out: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(AUDIT_PARAM_FIELDS)) {
-    const r = (schema as z.ZodType).safeParse(raw[key]);
-    if (r.success) out[key] = r.data;
-  }
-  const p = { limit: AUDIT_DEFAULT_LIMIT, ...out } as AuditListParams;
-  if (p.since && p.until && p.since >= p.until) return { ...p, since: undefined, until: undefined };
-  return p;
-}
-
 /** The parameters as a filter: a `window` preset (other than all) is a window ending now and wins over since/until. */
 export function auditFilterFromParams(p: AuditListParams, now: Date = new Date()): AuditFilter {
   const preset = AUDIT_WINDOWS.find((w) => w.value === p.window);

@@ -1,10 +1,12 @@
 import "server-only";
 import { isInt64 } from "../api/params";
+import { decodeCursor, encodeCursor, tsKeySql } from "./cursor";
+import { keysetPage, SqlParams, timestampKeysetCondition } from "./keyset";
 import { readQuery } from "./pool";
 import { escapeLike } from "./like";
 import { findGeoTable, GEO_SCHEMA, qualifiedGeoTable, quoteIdent } from "./identifiers";
 
-/** geo.table_metadata (seeds/000 "List Geo Table Metadata") and what a layer page needs. */
+/** geo.table_metadata (the pipeline's record of every published layer) and what a layer page needs. */
 export interface GeoMetadata {
   table_name: string;
   schema_name: string;
@@ -56,29 +58,89 @@ function toMetadata(r: GeoMetadata): GeoMetadata {
   };
 }
 
-/** One page of metadata rows, newest first, plus the total that matches the filters. */
-export async function listMetadata(f: MetadataFilters): Promise<MetadataList> {
-  const where = `($1::text IS NULL OR etl_job_id = $1)
+const METADATA_WHERE = `($1::text IS NULL OR etl_job_id = $1)
     AND ($2::boolean IS NULL OR (stac_item_id IS NOT NULL AND stac_item_id <> '') = $2)
     AND ($3::text IS NULL OR title ILIKE $3 OR table_name ILIKE $3 OR keywords ILIKE $3)`;
-  const params = [f.job_id ?? null, f.has_stac ?? null, f.q ? `%${escapeLike(f.q)}%` : null];
-  const [rows, count] = await Promise.all([
+const metadataParams = (f: Omit<MetadataFilters, "limit" | "offset">) => [
+  f.job_id ?? null,
+  f.has_stac ?? null,
+  f.q ? `%${escapeLike(f.q)}%` : null,
+];
+
+async function countMetadata(f: Omit<MetadataFilters, "limit" | "offset">): Promise<number> {
+  const rows = await readQuery<{ total: string }>(
+    `SELECT count(*)::text AS total FROM geo.table_metadata WHERE ${METADATA_WHERE}`,
+    metadataParams(f),
+  );
+  return Number(rows[0]?.total ?? 0);
+}
+
+function filtersApplied(f: Omit<MetadataFilters, "limit" | "offset">): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {};
+  if (f.job_id) out.job_id = f.job_id;
+  if (f.has_stac !== undefined) out.has_stac = f.has_stac;
+  if (f.q) out.q = f.q;
+  return out;
+}
+
+/** One page of metadata rows by OFFSET, newest first, plus the total (the pipeline API's shape). */
+export async function listMetadata(f: MetadataFilters): Promise<MetadataList> {
+  const [rows, total] = await Promise.all([
     readQuery<GeoMetadata>(
-      `SELECT ${COLUMNS} FROM geo.table_metadata WHERE ${where} ORDER BY created_at DESC, table_name LIMIT $4 OFFSET $5`,
-      [...params, f.limit, f.offset],
+      `SELECT ${COLUMNS} FROM geo.table_metadata WHERE ${METADATA_WHERE} ORDER BY created_at DESC, table_name DESC LIMIT $4 OFFSET $5`,
+      [...metadataParams(f), f.limit, f.offset],
     ),
-    readQuery<{ total: string }>(`SELECT count(*)::text AS total FROM geo.table_metadata WHERE ${where}`, params),
+    countMetadata(f),
   ]);
-  const filters_applied: Record<string, string | boolean> = {};
-  if (f.job_id) filters_applied.job_id = f.job_id;
-  if (f.has_stac !== undefined) filters_applied.has_stac = f.has_stac;
-  if (f.q) filters_applied.q = f.q;
   return {
     metadata: rows.map(toMetadata),
-    total: Number(count[0]?.total ?? 0),
+    total,
     limit: f.limit,
     offset: f.offset,
-    filters_applied,
+    filters_applied: filtersApplied(f),
+  };
+}
+
+export interface MetadataPage {
+  metadata: GeoMetadata[];
+  total: number;
+  next_cursor: string | null;
+  prev_cursor: string | null;
+  filters_applied: Record<string, string | boolean>;
+}
+
+/** The same list, keyset-paged on (created_at, table_name) DESC: any depth costs the same. */
+export async function listMetadataPage(
+  f: Omit<MetadataFilters, "offset"> & { cursor?: string },
+): Promise<MetadataPage> {
+  type Row = GeoMetadata & { sort_key: string };
+  const [page, total] = await Promise.all([
+    keysetPage<Row>({
+      cursor: f.cursor ? decodeCursor(f.cursor, "created") : undefined,
+      limit: f.limit,
+      fetch: (cursor, take) => {
+        const direction = cursor?.direction ?? "next";
+        const p = new SqlParams(metadataParams(f));
+        const conds = [METADATA_WHERE];
+        if (cursor)
+          conds.push(timestampKeysetCondition("created_at", "table_name", direction, cursor.key, cursor.id, p));
+        const order = direction === "next" ? "created_at DESC, table_name DESC" : "created_at ASC, table_name ASC";
+        return readQuery<Row>(
+          `SELECT ${COLUMNS}, ${tsKeySql("created_at")} AS sort_key FROM geo.table_metadata
+            WHERE ${conds.join(" AND ")} ORDER BY ${order} LIMIT ${p.add(take)}`,
+          p.values,
+        );
+      },
+      cursorOf: (direction, r) => encodeCursor({ direction, sort: "created", key: r.sort_key, id: r.table_name }),
+    }),
+    countMetadata(f),
+  ]);
+  return {
+    metadata: page.rows.map(({ sort_key: _k, ...r }) => toMetadata(r)),
+    total,
+    next_cursor: page.next_cursor,
+    prev_cursor: page.prev_cursor,
+    filters_applied: filtersApplied(f),
   };
 }
 

@@ -8,7 +8,7 @@ import { HEALTH_LOCK_TIMEOUT_MS, healthPool, pools } from "./pool";
 import { endRefusal, signalRights, type SessionFacts, type SignalRights } from "./sessions";
 
 /**
- * The health page and GET /api/dbadmin/health: what seeds 001, 002 and 004 tell an operator to run
+ * The health page and GET /api/dbadmin/health: what the pipeline's runbooks tell an operator to run
  * in psql when the pipeline slows down, in one payload. Every query is read-only (the health pool's
  * sessions refuse writes) and bounded (the health pool's statement_timeout and lock_timeout, a LIMIT
  * on every list), runs on the health pool (never queued behind user queries on the reader pool), one
@@ -218,7 +218,7 @@ export interface SlotRow {
   retained_bytes: number | null;
 }
 
-/** Fixed thresholds (the configurable ones are in lib/config.ts). seeds/002: mean query time > 100 ms warning, > 500 ms critical. */
+/** Fixed thresholds (the configurable ones are in lib/config.ts). The runbook's rule: mean query time > 100 ms warning, > 500 ms critical. */
 export const CACHE_HIT_WARN = 0.99;
 export const CACHE_HIT_CRIT = 0.9;
 export const SLOW_MEAN_WARN_MS = 100;
@@ -730,7 +730,7 @@ export async function collectHealth(q: HealthQuerier, opts: HealthOptions = {}):
     }
   });
 
-  // 8. The console's pools in this process, and the budget they were sized from (seeds/000, seeds/004).
+  // 8. The console's pools in this process, and the budget they were sized from.
   const p = pools();
   const poolStatus = (name: PoolStatus["name"], pool: Pool, shared?: string): PoolStatus => ({
     name,

@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "../log";
 import { isDatabaseUnavailable } from "../api/errors";
 import { healthPool } from "./pool";
 
@@ -16,7 +17,7 @@ export async function checkDatabase(): Promise<DatabaseState> {
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    console.error(JSON.stringify({ level: "error", msg: "database check failed", code: e.code, error: e.message }));
+    log.error("database check failed", { code: e.code, error: e.message });
     const reason = isDatabaseUnavailable(err)
       ? "cannot connect"
       : `the check query failed${e.code ? ` (SQLSTATE ${e.code})` : ""}`;

@@ -13,14 +13,6 @@ export const TASK_STATUSES = ["pending", "processing", "completed", "failed"] as
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const MAX_LIMIT = 1000;
-export const PAGE_SIZES = [25, 50, 100] as const;
-/** Presets of the time window, in hours (the URL keeps `hours`, so a link stays relative to now). */
-export const WINDOW_PRESETS = [
-  { hours: 1, label: "1 h" },
-  { hours: 24, label: "24 h" },
-  { hours: 168, label: "7 d" },
-  { hours: 720, label: "30 d" },
-] as const;
 
 const limitParam = (def: number) =>
   z.preprocess(
@@ -67,44 +59,46 @@ const hoursParam = z.preprocess(
 const typeParam = z.preprocess(emptyToUndefined, safeText(100).optional());
 const cursorParam = z.preprocess(emptyToUndefined, safeText(512).optional());
 
-export const jobListSchema = z
-  .object({
-    status: statusList(JOB_STATUSES),
-    job_type: typeParam,
-    hours: hoursParam,
-    since: isoDate,
-    until: isoDate,
-    q: z.preprocess(
-      emptyToUndefined,
-      safeText(64)
-        .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: "expected the start of a job id (letters, digits, - _ . :)" })
-        .optional(),
-    ),
-    sort: z.preprocess(
-      emptyToUndefined,
-      z.enum(["created", "updated"], { message: "expected created or updated" }).optional().default("created"),
-    ),
-    limit: limitParam(100),
-    cursor: cursorParam,
-    total: optionalBool,
-  })
-  .refine((v) => !(v.since && v.until) || v.since < v.until, {
-    message: "since must be before until",
-    path: ["since"],
-  });
+/** Each job-list parameter on its own: the API's schema below, and the /jobs page's URL parsers (lib/url-state). */
+export const jobListFields = {
+  status: statusList(JOB_STATUSES),
+  job_type: typeParam,
+  hours: hoursParam,
+  since: isoDate,
+  until: isoDate,
+  q: z.preprocess(
+    emptyToUndefined,
+    safeText(64)
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: "expected the start of a job id (letters, digits, - _ . :)" })
+      .optional(),
+  ),
+  sort: z.preprocess(
+    emptyToUndefined,
+    z.enum(["created", "updated"], { message: "expected created or updated" }).optional().default("created"),
+  ),
+  limit: limitParam(100),
+  cursor: cursorParam,
+  total: optionalBool,
+};
+
+export const jobListSchema = z.object(jobListFields).refine((v) => !(v.since && v.until) || v.since < v.until, {
+  message: "since must be before until",
+  path: ["since"],
+});
 export type JobListParams = z.infer<typeof jobListSchema>;
 
-export const taskListSchema = z.object({
+export const taskListFields = {
   status: statusList(TASK_STATUSES),
   task_type: typeParam,
   job_id: z.preprocess(emptyToUndefined, safeText(64).optional()),
   stuck: optionalBool,
   limit: limitParam(50),
   cursor: cursorParam,
-});
+};
+export const taskListSchema = z.object(taskListFields);
 export type TaskListParams = z.infer<typeof taskListSchema>;
 
-export const jobTasksSchema = z.object({
+export const jobTasksFields = {
   stage: z.preprocess(
     emptyToUndefined,
     z
@@ -116,43 +110,6 @@ export const jobTasksSchema = z.object({
   status: statusList(TASK_STATUSES),
   limit: limitParam(MAX_LIMIT),
   cursor: cursorParam,
-});
+};
+export const jobTasksSchema = z.object(jobTasksFields);
 export type JobTasksParams = z.infer<typeof jobTasksSchema>;
-
-/** Search params of a page (Next gives string | string[]) as the flat record the schemas read. */
-export function flattenSearchParams(sp: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(sp)) {
-    if (v === undefined) continue;
-    out[k] = Array.isArray(v) ? v.join(",") : v;
-  }
-  return out;
-}
-
-/** Builds a query string, dropping empty values, in a stable order (so the same view = the same URL). */
-export function toQueryString(params: Record<string, string | number | boolean | undefined | null>): string {
-  const sp = new URLSearchParams();
-  for (const key of Object.keys(params).sort()) {
-    const v = params[key];
-    if (v === undefined || v === null || v === "" || v === false) continue;
-    sp.set(key, String(v));
-  }
-  const s = sp.toString();
-  return s ? `?${s}` : "";
-}
-
-/**
- * The one line of an error worth showing in a list: the first non-empty line, except for a
- * Python traceback, where the last line (the exception) says what went wrong.
- */
-export function errorHeadline(s: string | null | undefined, max = 300): string | null {
-  if (!s) return null;
-  const lines = s
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-  if (lines.length === 0) return null;
-  const line =
-    /^Traceback \(most recent call last\)/.test(lines[0]) && lines.length > 1 ? lines[lines.length - 1] : lines[0];
-  return line.slice(0, max);
-}

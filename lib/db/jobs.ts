@@ -2,7 +2,8 @@ import "server-only";
 import { getConfig } from "../config";
 import { decodeCursor, encodeCursor, tsKeySql, type Cursor } from "./cursor";
 import { countOrEstimate, type CountResult } from "./estimate";
-import { errorHeadline, type JobListParams, type JobStatus, type TaskStatus } from "./jobs-params";
+import { errorHeadline } from "../format";
+import { type JobListParams, type JobStatus, type TaskStatus } from "./jobs-params";
 import { distinctValues } from "./distinct";
 import { keysetPage, SqlParams, timestampKeysetCondition } from "./keyset";
 import { likePrefix } from "./like";
@@ -85,8 +86,6 @@ interface SummaryRow {
   sort_key: string | null;
 }
 
-export const firstLine = (s: string | null | undefined): string | null => errorHeadline(s);
-
 function toSummary(r: SummaryRow): JobSummary {
   const finished = FINISHED.includes(r.status);
   return {
@@ -101,7 +100,7 @@ function toSummary(r: SummaryRow): JobSummary {
       finished && r.created_at && r.updated_at
         ? Math.max(0, (r.updated_at.getTime() - r.created_at.getTime()) / 1000)
         : null,
-    error: r.status === "failed" || r.status === "completed_with_errors" ? firstLine(r.error) : null,
+    error: r.status === "failed" || r.status === "completed_with_errors" ? errorHeadline(r.error) : null,
   };
 }
 
@@ -269,7 +268,7 @@ export async function getJob(jobId: string): Promise<JobDetail | null> {
   }
   return {
     ...toSummary(job),
-    error: firstLine(job.error),
+    error: errorHeadline(job.error),
     parameters: job.parameters,
     stage_results: job.stage_results,
     result_data: job.result_data,

@@ -3,10 +3,10 @@ import type { ClientBase } from "pg";
 import { adminPool, readQuery } from "./pool";
 import { PROTECTED_GEO_TABLES } from "./protected-tables";
 import { ORPHAN_STAC_ITEMS_SQL } from "./stac";
-import { log } from "../log";
+import { log, writeLog, type LogWriter } from "../log";
 
 /**
- * The orphan report (seeds/000 "Check for Orphaned Tables"): geo tables without a metadata row,
+ * The orphan report: geo tables without a metadata row,
  * metadata rows whose table is gone, tracked tables. Built from catalog queries in one statement:
  * 1,000 geo tables do not mean 1,000 round trips. Row counts of orphaned tables are exact
  * (counted server-side in the same statement) for at most ORPHAN_EXACT_COUNT_LIMIT of them, and
@@ -285,37 +285,15 @@ export async function runOrphanCheck(
   }
 }
 
-/** Structured log lines of a check: one summary line, one line per orphan. */
-export function logOrphanReport(
-  report: OrphanReport,
-  durationMs: number,
-  log: (line: string) => void = console.log,
-): void {
+/** Structured log lines of a check (lib/log by default): one summary line, one line per orphan. */
+export function logOrphanReport(report: OrphanReport, durationMs: number, write: LogWriter = writeLog): void {
   const level = report.summary.health_status === "HEALTHY" ? "info" : "warn";
-  log(
-    JSON.stringify({
-      level,
-      msg: "orphan check",
-      ...report.summary,
-      duration_ms: durationMs,
-      timestamp: report.timestamp,
-    }),
-  );
+  write(level, "orphan check", { ...report.summary, duration_ms: durationMs, timestamp: report.timestamp });
   for (const t of report.orphaned_tables)
-    log(
-      JSON.stringify({
-        level: "warn",
-        msg: "orphaned table",
-        table_name: t.table_name,
-        row_count: t.row_count,
-        size_bytes: t.size_bytes,
-      }),
-    );
+    write("warn", "orphaned table", { table_name: t.table_name, row_count: t.row_count, size_bytes: t.size_bytes });
   for (const m of report.orphaned_metadata)
-    log(
-      JSON.stringify({ level: "warn", msg: "orphaned metadata", table_name: m.table_name, etl_job_id: m.etl_job_id }),
-    );
+    write("warn", "orphaned metadata", { table_name: m.table_name, etl_job_id: m.etl_job_id });
   // Stored reports from before these fields existed have none.
   for (const i of report.orphaned_stac_items ?? [])
-    log(JSON.stringify({ level: "warn", msg: "orphaned STAC item", id: i.id, collection: i.collection }));
+    write("warn", "orphaned STAC item", { id: i.id, collection: i.collection });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { getConfig } from "../config";
 import { countOrEstimate, tableRowEstimate } from "./estimate";
-import { firstLine } from "./jobs";
+import { errorHeadline } from "../format";
 import { JOB_STATUSES, TASK_STATUSES, type JobStatus, type TaskStatus } from "./jobs-params";
 import { pgstacRead } from "./pgstac-session";
 import { readQuery } from "./pool";
@@ -211,7 +211,7 @@ export async function latestFailures(limit = 8): Promise<RecentFailure[]> {
     job_id: r.job_id,
     job_type: r.job_type,
     failed_at: r.updated_at?.toISOString() ?? null,
-    error: firstLine(r.job_error) ?? firstLine(r.task_error),
+    error: errorHeadline(r.job_error) ?? errorHeadline(r.task_error),
     failed_tasks_sample_id: r.task_id,
   }));
 }

@@ -1,11 +1,12 @@
 import "server-only";
+import { log } from "../log";
 import { Pool, type PoolClient, type QueryResultRow } from "pg";
 import { getConfig } from "../config";
 import { poolConfigFor } from "./connection";
 
 /**
  * The pools, created once per process and kept on globalThis so dev hot reloads don't leak
- * connections: `reader` serves every read, `admin` only writes and DDL (seeds/000: two identities).
+ * connections: `reader` serves every read, `admin` only writes and DDL.
  * `health` (the reader's identity, HEALTH_POOL_MAX connections, a short statement_timeout and
  * lock_timeout, read-only sessions) serves only `GET /api/health` and the health page, so neither
  * queues behind user queries when the reader pool is saturated.
@@ -41,9 +42,7 @@ function createPools(): Pools {
   });
   // An idle client that loses its connection emits 'error'; without a listener that kills the process.
   for (const p of new Set([admin, reader, health]))
-    p.on("error", (err) =>
-      console.error(JSON.stringify({ level: "error", msg: "idle database client error", error: err.message })),
-    );
+    p.on("error", (err) => log.error("idle database client error", { error: err.message }));
   return { admin, reader, health };
 }
 

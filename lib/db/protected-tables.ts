@@ -3,7 +3,7 @@
  * layer, never an orphan, and never unpublished or dropped by the console. One list for the
  * orphan report (lib/db/orphans.ts), unpublish and any cleanup: pass it as a query parameter
  * (`c.relname <> ALL($n::text[])`), never spliced into SQL.
- *   table_metadata: the registry of published layers (seeds/000 "Geo Schema Management").
+ *   table_metadata: the registry of published layers.
  */
 export const PROTECTED_GEO_TABLES: readonly string[] = Object.freeze(["table_metadata"]);
 

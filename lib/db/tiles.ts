@@ -25,7 +25,7 @@ const MISS_CACHE_MS = 5_000;
 // At most this many tables are remembered; the oldest entry goes first.
 export const LAYER_CACHE_MAX = 500;
 
-// The pipeline's standard columns (seeds/003): not interesting on a map.
+// The pipeline's standard columns: not interesting on a map.
 const STANDARD_COLUMNS = new Set([
   "created_at",
   "updated_at",

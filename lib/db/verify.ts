@@ -8,8 +8,7 @@ import { readQuery } from "./pool";
 import { log } from "../log";
 
 /**
- * Schema verification (seeds/003 "Schema Verification" and the last steps of "Full Infrastructure
- * Rebuild": verify app, verify pgstac version and hash functions), read-only. Every check says
+ * Schema verification, read-only. Every check says
  * ok or failed and why; a missing schema or object is a failed check, never an exception. All
  * reads go through the reader pool, whose connections carry statement_timeout
  * (DB_STATEMENT_TIMEOUT_MS); the pgSTAC call goes through pgstacRead (search_path = pgstac, public).
@@ -46,14 +45,14 @@ export const EXPECTED = {
   pgstacConsoleFunctions: ["get_version()", "get_item(text,text)", "delete_item(text,text)"],
   /** STAC search (pgSTAC 0.9.x: search(_search jsonb), search_query(_search, updatestats, _metadata)). */
   pgstacSearchFunctions: ["search(jsonb)", "search_query(jsonb,boolean,jsonb)"],
-  /** seeds/003 "Check Search Hash Functions (Critical for TiTiler)". */
+  /** pgSTAC's search hash functions, which TiTiler needs. */
   pgstacHashFunctions: ["search_tohash(jsonb)", "search_hash(jsonb,jsonb)"],
 } as const;
 
 const PGSTAC_MAJOR_MINOR = "0.9.";
 
 const PLATFORM_REASON =
-  "seeds/003 lists it for API request tracking; the console's DDL keeps that table in app (app.api_requests), so a database set up by the console has no platform schema.";
+  "The pipeline's docs list it for API request tracking; the console's DDL keeps that table in app (app.api_requests), so a database set up by the console has no platform schema.";
 
 interface Snapshot {
   schemas: string[];
@@ -338,7 +337,7 @@ export async function verifySchemas(): Promise<VerifyResult> {
       "pgstac:hash",
       "pgSTAC search hash functions",
       EXPECTED.pgstacHashFunctions,
-      "TiTiler needs them (seeds/003: critical).",
+      "TiTiler needs them.",
     ),
     objectsCheck(
       "h3:tables",

@@ -1,4 +1,5 @@
 import "server-only";
+import { stringify } from "csv-stringify/sync";
 import { log } from "../log";
 
 /**
@@ -21,12 +22,21 @@ export interface ExportSpec<T> {
   cap?: number;
 }
 
-/** CSV field: quoted when needed; a leading = + - @ is defused so spreadsheets don't run it. */
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  let s = typeof v === "object" ? JSON.stringify(v) : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/**
+ * CSV records (csv-stringify: quoting, CRLF). Objects become their JSON; escape_formulas puts a
+ * quote before a leading = + - @ tab or CR, so a spreadsheet shows the text instead of running it.
+ */
+export function csvRows(rows: readonly (readonly unknown[])[]): string {
+  return stringify(
+    rows.map((r) => r.map((v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v))),
+    {
+      escape_formulas: true,
+      record_delimiter: "windows",
+      // A bare LF inside a field must be quoted too (csv-stringify only quotes the record delimiter, CRLF).
+      quoted_match: /[\r\n]/,
+      cast: { boolean: (b) => String(b), date: (d) => d.toISOString() },
+    },
+  );
 }
 
 export function exportResponse<T>(spec: ExportSpec<T>): Response {
@@ -44,7 +54,7 @@ export function exportResponse<T>(spec: ExportSpec<T>): Response {
           controller.enqueue(
             enc.encode(
               spec.format === "csv"
-                ? spec.columns.join(",") + "\r\n"
+                ? csvRows([spec.columns])
                 : `{"export":${JSON.stringify(spec.name)},"cap":${cap},"filters":${JSON.stringify(spec.filters)},"${spec.name}":[`,
             ),
           );
@@ -53,10 +63,9 @@ export function exportResponse<T>(spec: ExportSpec<T>): Response {
         if (done) return;
         const want = Math.min(BATCH, cap - sent);
         const { rows, next } = await spec.page(cursor, want);
-        let chunk = "";
+        let chunk = spec.format === "csv" ? csvRows(rows.map((r) => spec.columns.map((c) => r[c]))) : "";
         for (const r of rows) {
-          if (spec.format === "csv") chunk += spec.columns.map((c) => csvField(r[c])).join(",") + "\r\n";
-          else
+          if (spec.format === "json")
             chunk +=
               (sent > 0 ? "," : "") + JSON.stringify(Object.fromEntries(spec.columns.map((c) => [c, r[c] ?? null])));
           sent++;

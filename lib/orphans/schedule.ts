@@ -1,9 +1,10 @@
 import "server-only";
 import { getConfig } from "../config";
+import { log } from "../log";
 import { logOrphanReport, runOrphanCheck, type OrphanCheckResult } from "../db/orphans";
 
 /**
- * The scheduled orphan check, inside the server (seeds/000: "every 6 hours via timer trigger").
+ * The scheduled orphan check, inside the server.
  * Every ORPHAN_CHECK_INTERVAL_HOURS (0 = off) each instance wakes up; runOrphanCheck() takes an
  * advisory lock and skips when another instance already stored a report within the interval, so
  * the check runs once per interval however many instances there are.
@@ -13,16 +14,16 @@ const FIRST_RUN_DELAY_MS = 60_000;
 const SLACK = 0.95;
 
 const g = globalThis as unknown as { __geoetlOrphanTimer?: NodeJS.Timeout };
-const log = (o: Record<string, unknown>) => console.log(JSON.stringify({ ...o, component: "orphan-check" }));
+const component = "orphan-check";
 
 export async function runScheduledOrphanCheck(intervalMs: number): Promise<OrphanCheckResult | null> {
   try {
     const r = await runOrphanCheck({ minIntervalMs: intervalMs * SLACK });
-    if (r.ran) logOrphanReport(r.report, r.durationMs, (line) => console.log(line));
-    else log({ level: "info", msg: "orphan check skipped", reason: r.reason, last_checked_at: r.lastCheckedAt });
+    if (r.ran) logOrphanReport(r.report, r.durationMs);
+    else log.info("orphan check skipped", { component, reason: r.reason, last_checked_at: r.lastCheckedAt });
     return r;
   } catch (err) {
-    log({ level: "error", msg: "orphan check failed", error: (err as Error).message });
+    log.error("orphan check failed", { component, error: (err as Error).message });
     return null;
   }
 }
@@ -32,7 +33,7 @@ export function startOrphanSchedule(): boolean {
   if (g.__geoetlOrphanTimer) return true;
   const hours = getConfig().orphanCheckIntervalHours;
   if (!hours) {
-    log({ level: "info", msg: "orphan check schedule off (ORPHAN_CHECK_INTERVAL_HOURS=0)" });
+    log.info("orphan check schedule off (ORPHAN_CHECK_INTERVAL_HOURS=0)", { component });
     return false;
   }
   const intervalMs = hours * 3_600_000;
@@ -43,7 +44,7 @@ export function startOrphanSchedule(): boolean {
   }, FIRST_RUN_DELAY_MS);
   first.unref();
   g.__geoetlOrphanTimer = first;
-  log({ level: "info", msg: "orphan check scheduled", interval_hours: hours });
+  log.info("orphan check scheduled", { component, interval_hours: hours });
   return true;
 }
 

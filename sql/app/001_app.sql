@@ -1,4 +1,4 @@
--- CoreMachine schema, as in seeds/000 (jobs, tasks) and seeds/003 (api_requests, janitor_runs,
+-- CoreMachine schema, as the pipeline defines it (jobs, tasks, and api_requests, janitor_runs,
 -- update_updated_at_column). The pipeline owns it; the console reads it and cleans it up.
 CREATE SCHEMA IF NOT EXISTS app;
 
@@ -67,7 +67,7 @@ DROP TRIGGER IF EXISTS trg_tasks_updated_at ON app.tasks;
 CREATE TRIGGER trg_tasks_updated_at BEFORE UPDATE ON app.tasks
     FOR EACH ROW EXECUTE FUNCTION app.update_updated_at_column();
 
--- Platform API request tracking (seeds/003: logically "platform", physically in app).
+-- Platform API request tracking.
 CREATE TABLE IF NOT EXISTS app.api_requests (
     request_id VARCHAR(64) PRIMARY KEY,
     dataset_id VARCHAR(255),

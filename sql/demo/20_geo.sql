@@ -43,7 +43,7 @@ INSERT INTO demo_geo_tables VALUES
      'GeoETL demo data', 'ODbL-1.0', 'hydrography,rivers,lines,sample',
      'rivers_sample.gpkg', 'gpkg', 'EPSG:4326', false);
 
--- The standard columns every pipeline table has (seeds/003 GeoTableBuilder), the geometry column
+-- The standard columns every pipeline table has, the geometry column
 -- first after objectid, then the attributes; a GiST index idx_<table>_<geomcol>.
 CREATE OR REPLACE FUNCTION pg_temp.create_geo_table(t text, geomcol text, geomtype text, srid int, attrs text)
 RETURNS void LANGUAGE plpgsql AS $$

@@ -1,5 +1,5 @@
 -- Vector data. The pipeline creates one table per dataset at runtime; table_metadata is the
--- source of truth for what was published (seeds/000 "Geo Schema Management"). Never wiped.
+-- source of truth for what was published. Never wiped.
 CREATE SCHEMA IF NOT EXISTS geo;
 
 CREATE TABLE IF NOT EXISTS geo.table_metadata (

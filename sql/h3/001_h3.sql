@@ -1,4 +1,4 @@
--- H3 hexagonal grids (seeds/003: static bootstrap SQL, manual rebuild only).
+-- H3 hexagonal grids.
 CREATE SCHEMA IF NOT EXISTS h3;
 
 CREATE TABLE IF NOT EXISTS h3.grids (

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { listAudit, writeAudit, type AuditActor, type AuditEntry, type AuditOutcome } from "@/lib/db/audit";
+import { listAudit, writeAudit, type AuditActor, type AuditEntry } from "@/lib/db/audit";
+import type { AuditOutcome } from "@/lib/db/audit-params";
 import { testDatabase } from "../helpers/db";
 import { setAuthorization } from "../helpers/next-headers";
 import { bearer } from "../helpers/auth";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { getLayer, listFeatures, listMetadata } from "@/lib/db/geo";
+import { getLayer, listFeatures, listMetadata, listMetadataPage } from "@/lib/db/geo";
 import { findGeoTable, isPlainIdentifier, qualifiedGeoTable } from "@/lib/db/identifiers";
 import { readQuery } from "@/lib/db/pool";
 import { getStacItem } from "@/lib/db/stac";
@@ -41,6 +41,19 @@ describe("GET /api/dbadmin/geo/metadata", async () => {
     for (const v of ["false", "0", "no"])
       expect((await call(`?has_stac=${v}`)).body.filters_applied, v).toEqual({ has_stac: false });
     expect((await call("?has_stac=maybe")).body.error).toMatchObject({ parameter: "has_stac" });
+  });
+
+  it("pages by keyset with cursor= (next_cursor), and refuses a forged cursor with a 400", async () => {
+    const first = await call("?limit=3&cursor=");
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ total: 7, prev_cursor: null });
+    expect(first.body.metadata).toHaveLength(3);
+    const second = await call(`?limit=3&cursor=${first.body.next_cursor}`);
+    const offset = await call("?limit=3&offset=3");
+    expect(second.body.metadata.map((m: { table_name: string }) => m.table_name)).toEqual(
+      offset.body.metadata.map((m: { table_name: string }) => m.table_name),
+    );
+    expect((await call("?cursor=bm9wZQ")).body.error).toMatchObject({ code: "bad_request", parameter: "cursor" });
   });
 });
 
@@ -93,6 +106,24 @@ describe("geo metadata API data", () => {
     const page2 = await listMetadata({ limit: 3, offset: 3 });
     expect(page2).toMatchObject({ total: 7, limit: 3, offset: 3 });
     expect(page2.metadata).toHaveLength(3);
+  });
+
+  it("walks the whole list by keyset, forwards and back, with the same rows as OFFSET", async () => {
+    const all = (await listMetadata({ limit: 100, offset: 0 })).metadata.map((m) => m.table_name);
+    const seen: string[] = [];
+    const pages = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listMetadataPage({ limit: 2, cursor });
+      pages.push(page);
+      seen.push(...page.metadata.map((m) => m.table_name));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    const back = await listMetadataPage({ limit: 2, cursor: pages[2].prev_cursor ?? undefined });
+    expect(back.metadata).toEqual(pages[1].metadata);
+    const filtered = await listMetadataPage({ limit: 2, has_stac: true });
+    expect(filtered).toMatchObject({ total: 5, filters_applied: { has_stac: true } });
   });
 });
 

@@ -9,7 +9,7 @@ import { testDatabase } from "../helpers/db";
 import { setAuthorization } from "../helpers/next-headers";
 
 /**
- * The seeds' maintenance operations on the destructive pipeline, against a real database: what
+ * The pipeline's maintenance operations on the destructive pipeline, against a real database: what
  * each plan says goes, goes; geo, h3 and the audit log survive every one of them; one operation
  * at a time; schema-destroying ones only where switched on; every attempt audited.
  */

@@ -115,9 +115,9 @@ describe("orphan report", () => {
         expect.objectContaining({ id: "postgis-geo-left_behind", datetime: "2024-05-01T12:00:00.000Z" }),
       ]);
       expect(r.summary.health_status).toBe("ORPHANS_DETECTED");
-      const lines: string[] = [];
-      logOrphanReport(r, 1, (l) => lines.push(l));
-      expect(lines.map((l) => JSON.parse(l))).toContainEqual(
+      const lines: Record<string, unknown>[] = [];
+      logOrphanReport(r, 1, (level, msg, fields) => lines.push({ level, msg, ...fields }));
+      expect(lines).toContainEqual(
         expect.objectContaining({ msg: "orphaned STAC item", id: "postgis-geo-left_behind" }),
       );
     } finally {
@@ -165,9 +165,10 @@ describe("orphan report", () => {
     await db.client.query("ROLLBACK");
     const forced = await runOrphanCheck({ force: true });
     expect(forced.ran).toBe(true);
-    const lines: string[] = [];
-    if (forced.ran) logOrphanReport(forced.report, forced.durationMs, (l) => lines.push(l));
-    expect(JSON.parse(lines[0])).toMatchObject({
+    const lines: Record<string, unknown>[] = [];
+    if (forced.ran)
+      logOrphanReport(forced.report, forced.durationMs, (level, msg, fields) => lines.push({ level, msg, ...fields }));
+    expect(lines[0]).toMatchObject({
       level: "info",
       msg: "orphan check",
       health_status: "HEALTHY",

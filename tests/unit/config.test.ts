@@ -30,7 +30,7 @@ describe("parseConfig", () => {
     expect(errorLines({})[0]).toMatch(/DATABASE_URL: expected postgresql:\/\//);
   });
 
-  it("uses the user-assigned managed identity first (seeds/003 priority 1)", () => {
+  it("uses the user-assigned managed identity first", () => {
     const cfg = parseConfig({
       DATABASE_URL: "postgresql://ignored:secret@srv.postgres.database.azure.com/geo?sslmode=verify-full",
       DB_ADMIN_MANAGED_IDENTITY_CLIENT_ID: UUID,
@@ -193,7 +193,7 @@ describe("parseConfig", () => {
     ).toBe(0);
   });
 
-  it("reads the health thresholds and the health pool, with the seeds' defaults", () => {
+  it("reads the health thresholds and the health pool, with the runbook's defaults", () => {
     const base = { DATABASE_URL: "postgresql://u@127.0.0.1/g" };
     expect(parseConfig(base).health).toEqual({
       connectionsWarnPct: 80,

@@ -1,16 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { csvField, exportResponse } from "@/lib/export/stream";
+import { csvRows, exportResponse } from "@/lib/export/stream";
 import { jobListSchema } from "@/lib/db/jobs-params";
-import { formatCount, formatDuration } from "@/components/ui/format";
+import { formatCount, formatDuration } from "@/lib/format";
 
-describe("csvField", () => {
-  it("quotes separators and defuses spreadsheet formulas", () => {
-    expect(csvField("plain")).toBe("plain");
-    expect(csvField('a,"b"')).toBe('"a,""b"""');
-    expect(csvField("line1\nline2")).toBe('"line1\nline2"');
-    expect(csvField("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
-    expect(csvField(null)).toBe("");
-    expect(csvField({ a: 1 })).toBe('"{""a"":1}"');
+describe("csvRows", () => {
+  it("quotes what needs quoting, defuses formulas, writes objects as JSON and nulls as empty", () => {
+    expect(csvRows([["plain", 'a,"b"', "line1\nline2"]])).toBe('plain,"a,""b""","line1\nline2"\r\n');
+    expect(csvRows([["=HYPERLINK(1)", "+1", "@x", "-2"]])).toBe("'=HYPERLINK(1),'+1,'@x,'-2\r\n");
+    expect(csvRows([[null, undefined, { a: 1 }, true, 3]])).toBe(',,"{""a"":1}",true,3\r\n');
+    expect(csvRows([["a"], ["b"]])).toBe("a\r\nb\r\n");
   });
 });
 
@@ -96,7 +94,7 @@ describe("format", () => {
 
 describe("errorHeadline", () => {
   it("takes the first line, or the exception line of a Python traceback", async () => {
-    const { errorHeadline } = await import("@/lib/db/jobs-params");
+    const { errorHeadline } = await import("@/lib/format");
     expect(errorHeadline("\n  Timeout after 600s\n  at x")).toBe("Timeout after 600s");
     expect(errorHeadline('Traceback (most recent call last):\n  File "a.py", line 1\nValueError: bad resolution')).toBe(
       "ValueError: bad resolution",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatDate, shortId } from "@/components/ui/format";
+import { formatCount, formatDate, shortId } from "@/lib/format";
 import { decodeCursor, encodeCursor } from "@/lib/db/cursor";
 import { jobListSchema, jobTasksSchema, taskListSchema } from "@/lib/db/jobs-params";
 import { escapeLike, likePrefix } from "@/lib/db/like";

@@ -1,20 +1,17 @@
 import Link from "next/link";
 import { AuditFilters } from "@/components/audit/audit-filters";
-import { auditQuery, type AuditUrlFilters } from "@/components/audit/url-state";
-import { formatDate, formatDuration, formatExact } from "@/components/ui/format";
+import { formatDate, formatDuration, formatExact } from "@/lib/format";
+import { InvalidLinkNotice } from "@/components/ui/invalid-link-notice";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
+import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageRole } from "@/lib/auth/page";
-import {
-  AUDIT_OUTCOMES,
-  AUDIT_WINDOWS,
-  auditFilterFromParams,
-  auditParamsLenient,
-  listAudit,
-  type AuditOutcome,
-  type AuditRow,
-} from "@/lib/db/audit";
-import { flattenSearchParams } from "@/lib/db/jobs-params";
+import { auditFilterFromParams, listAudit, type AuditRow } from "@/lib/db/audit";
+import type { AuditOutcome } from "@/lib/db/audit-params";
+import { auditHref, auditUrl } from "@/lib/url-state/audit";
+import { loadForUrlState, orUndefined } from "@/lib/url-state/load";
+import { readUrlState } from "@/lib/url-state/parsers";
 import { EXPORT_CAP } from "@/lib/export/stream";
 
 export const dynamic = "force-dynamic";
@@ -38,31 +35,19 @@ const OUTCOME_TITLE: Record<AuditOutcome, string> = {
 const isEmpty = (v: unknown) =>
   v === null || v === undefined || (typeof v === "object" && Object.keys(v as object).length === 0);
 
-/** The audit log: every attempted mutation, newest first, keyset-paged; filters live in the URL. */
+/** The audit log: every attempted mutation, newest first, keyset-paged; the view lives in the URL (lib/url-state/audit). */
 export default async function AuditPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePageRole("reader");
-  // A malformed link parameter (a cursor that is not a bigint, text with control characters, an
-  // unknown outcome, a time without an offset) would be a 400 in the API: here it is ignored.
-  const p = auditParamsLenient(flattenSearchParams(await searchParams));
-  const page = await listAudit(auditFilterFromParams({ ...p, limit: PAGE_SIZE }));
-
-  const filters: AuditUrlFilters = {
-    actor: p.actor,
-    action: p.action,
-    outcome: p.outcome,
-    window: p.window && p.window !== "all" ? p.window : undefined,
-    since: p.since?.toISOString(),
-    until: p.until?.toISOString(),
-  };
-  const filtered = Boolean(
-    filters.actor || filters.action || filters.outcome?.length || filters.window || filters.since || filters.until,
+  const { data: page, state } = await loadForUrlState(readUrlState(auditUrl, await searchParams), (v) =>
+    listAudit(auditFilterFromParams({ ...orUndefined(v), limit: PAGE_SIZE })),
   );
-  const href = (before?: string) => `/audit${auditQuery(filters, { before })}`;
-  const th = "px-3 py-2";
+  const p = state.values;
+  const filtered = Boolean(p.actor || p.action || p.outcome?.length || p.window || p.since || p.until);
+  const href = (before: string | null) => auditHref("/audit", { ...p, before });
 
   return (
     <>
@@ -70,7 +55,7 @@ export default async function AuditPage({
         <span className="text-sm">
           <a
             className="text-sky-700 underline dark:text-sky-400"
-            href={`/api/export/audit${auditQuery(filters, { format: "csv" })}`}
+            href={auditHref("/api/export/audit?format=csv", { ...p, before: null })}
             download
             data-testid="audit-export-csv"
           >
@@ -81,12 +66,8 @@ export default async function AuditPage({
           </span>
         </span>
       </PageHeader>
-      <AuditFilters
-        key={auditQuery(filters)}
-        filters={filters}
-        outcomes={AUDIT_OUTCOMES}
-        windows={AUDIT_WINDOWS.map(({ value, label }) => ({ value, label }))}
-      />
+      <InvalidLinkNotice invalid={state.invalid} clearHref="/audit" />
+      <AuditFilters key={href(null)} />
       {page.rows.length === 0 ? (
         <Notice title={p.before ? "No older entries" : "No entries"}>
           <p>
@@ -105,77 +86,66 @@ export default async function AuditPage({
           ) : null}
         </Notice>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-          <table className="w-full text-left text-sm" data-testid="audit-table">
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
-              <tr>
-                <th className={th}>When</th>
-                <th className={th}>Who</th>
-                <th className={th}>Action</th>
-                <th className={th}>Target</th>
-                <th className={th}>Outcome</th>
-                <th className={th}>Duration</th>
-                <th className={th}>Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((r) => (
-                <AuditTableRow key={r.id} r={r} th={th} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption="Audit log entries"
+          testId="audit-table"
+          head={
+            <>
+              <Th>When</Th>
+              <Th>Who</Th>
+              <Th>Action</Th>
+              <Th>Target</Th>
+              <Th>Outcome</Th>
+              <Th>Duration</Th>
+              <Th>Details</Th>
+            </>
+          }
+        >
+          {page.rows.map((r) => (
+            <AuditTableRow key={r.id} r={r} />
+          ))}
+        </Table>
       )}
-      <nav aria-label="Pagination" className="mt-4 flex items-center gap-4 text-sm">
-        {p.before ? (
-          <Link className="underline" href={href()}>
-            Newest
-          </Link>
-        ) : null}
-        {page.nextBefore ? (
-          <Link className="underline" href={href(page.nextBefore)}>
-            Older →
-          </Link>
-        ) : page.rows.length > 0 ? (
-          <span className="text-slate-600 dark:text-slate-400" data-testid="audit-no-older">
-            No older entries.
-          </span>
-        ) : null}
-      </nav>
+      <Pager
+        summary={page.rows.length && !page.nextBefore ? "No older entries." : undefined}
+        firstHref={p.before ? href(null) : null}
+        prevHref={null}
+        nextHref={page.nextBefore ? href(page.nextBefore) : null}
+      />
     </>
   );
 }
 
-function AuditTableRow({ r, th }: { r: AuditRow; th: string }) {
+function AuditTableRow({ r }: { r: AuditRow }) {
   const name = r.actor_name ?? r.actor;
   const hasMore =
     !isEmpty(r.parameters) || !isEmpty(r.details) || r.fingerprint || r.request_id || r.client_address || r.actor_oid;
   return (
-    <tr className="border-b border-slate-100 align-top last:border-0 dark:border-slate-800" data-testid="audit-row">
-      <td className={`${th} whitespace-nowrap text-xs`}>
+    <tr data-testid="audit-row">
+      <Td className="whitespace-nowrap text-xs">
         <time dateTime={r.at} title={formatExact(r.at)}>
           {formatDate(r.at)}
         </time>
-      </td>
-      <td className={th}>
+      </Td>
+      <Td>
         <span title={r.actor_oid ?? undefined}>{name}</span>
         {r.actor_username && r.actor_username !== name ? (
           <div className="text-xs text-slate-600 dark:text-slate-400">{r.actor_username}</div>
         ) : null}
         <div className="text-xs text-slate-600">{r.actor_role}</div>
-      </td>
-      <td className={`${th} font-mono text-xs`}>{r.action}</td>
-      <td className={`${th} break-all font-mono text-xs`}>{r.target ?? "—"}</td>
-      <td className={th}>
+      </Td>
+      <Td className="font-mono text-xs">{r.action}</Td>
+      <Td className="break-all font-mono text-xs">{r.target ?? "—"}</Td>
+      <Td>
         <span
           className={`rounded-full px-2 py-0.5 text-xs font-semibold ${OUTCOME_STYLE[r.outcome] ?? ""}`}
           title={OUTCOME_TITLE[r.outcome]}
         >
           {r.outcome}
         </span>
-      </td>
-      <td className={`${th} whitespace-nowrap text-xs tabular-nums`}>{durationText(r.duration_ms)}</td>
-      <td className={`${th} max-w-md text-xs`}>
+      </Td>
+      <Td className="whitespace-nowrap text-xs tabular-nums">{durationText(r.duration_ms)}</Td>
+      <Td className="max-w-md text-xs">
         {r.warnings.length ? (
           <ul className="mb-1 list-disc pl-4 text-amber-800 dark:text-amber-300" aria-label="Warnings">
             {r.warnings.map((w, i) => (
@@ -237,7 +207,7 @@ function AuditTableRow({ r, th }: { r: AuditRow; th: string }) {
             </dl>
           </details>
         ) : null}
-      </td>
+      </Td>
     </tr>
   );
 }

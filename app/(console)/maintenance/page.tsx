@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { z } from "zod";
 import { OperationButton } from "@/components/destructive/operation-button";
-import { formatDate } from "@/components/ui/format";
+import { formatDate } from "@/lib/format";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/page";

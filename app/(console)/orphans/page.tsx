@@ -1,8 +1,9 @@
 import Link from "next/link";
-import { formatCount, formatDate, shortId } from "@/components/ui/format";
+import { formatCount, formatDate, shortId } from "@/lib/format";
 import { OperationButton } from "@/components/destructive/operation-button";
 import { UnpublishButton } from "@/components/geo/unpublish-button";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageRole } from "@/lib/auth/page";
 import { canMutate } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
@@ -25,7 +26,6 @@ export default async function OrphansPage() {
   const admin = canMutate(user);
   const hours = getConfig().orphanCheckIntervalHours;
   const s = report.summary;
-  const th = "px-3 py-2";
 
   return (
     <>
@@ -64,67 +64,62 @@ export default async function OrphansPage() {
             None: every table in schema geo has a metadata row.
           </p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-            <table className="w-full text-left text-sm" data-testid="orphaned-tables">
-              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
-                <tr>
-                  <th className={th}>Table</th>
-                  <th className={`${th} text-right`}>Rows</th>
-                  <th className={`${th} text-right`}>Size</th>
-                  <th className={th}>Reason</th>
-                  {admin ? (
-                    <th className={th}>
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  ) : null}
-                </tr>
-              </thead>
-              <tbody>
-                {report.orphaned_tables.map((t) => (
-                  <tr
-                    key={t.table_name}
-                    className="border-b border-slate-100 last:border-0 dark:border-slate-800"
-                    data-testid={`orphan-table-${t.table_name}`}
+          <Table
+            caption="Tables without metadata"
+            testId="orphaned-tables"
+            head={
+              <>
+                <Th>Table</Th>
+                <Th align="right">Rows</Th>
+                <Th align="right">Size</Th>
+                <Th>Reason</Th>
+                {admin ? (
+                  <Th>
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                ) : null}
+              </>
+            }
+          >
+            {report.orphaned_tables.map((t) => (
+              <tr key={t.table_name} data-testid={`orphan-table-${t.table_name}`}>
+                <Td className="font-mono">
+                  <Link className="hover:underline" href={`/geo/${encodeURIComponent(t.table_name)}`}>
+                    {t.table_name}
+                  </Link>
+                </Td>
+                <Td align="right">
+                  <span
+                    title={
+                      t.row_count_exact
+                        ? undefined
+                        : `Planner estimate (pg_class.reltuples): ${t.row_count.toLocaleString("en-US")}`
+                    }
                   >
-                    <td className={`${th} font-mono`}>
-                      <Link className="hover:underline" href={`/geo/${encodeURIComponent(t.table_name)}`}>
-                        {t.table_name}
-                      </Link>
-                    </td>
-                    <td className={`${th} text-right tabular-nums`}>
-                      <span
-                        title={
-                          t.row_count_exact
-                            ? undefined
-                            : `Planner estimate (pg_class.reltuples): ${t.row_count.toLocaleString("en-US")}`
-                        }
-                      >
-                        {formatCount(t.row_count, t.row_count_exact)}
-                      </span>
-                    </td>
-                    <td className={`${th} text-right`}>{t.size_pretty}</td>
-                    <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{t.reason}</td>
-                    {admin ? (
-                      <td className={`${th} text-right`}>
-                        <UnpublishButton
-                          compact
-                          impact={{
-                            table_name: t.table_name,
-                            table_exists: true,
-                            row_count: t.row_count,
-                            size_pretty: t.size_pretty,
-                            metadata_row: false,
-                            stac_item_id: null,
-                            stac_collection_id: null,
-                          }}
-                        />
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    {formatCount(t.row_count, t.row_count_exact)}
+                  </span>
+                </Td>
+                <Td align="right">{t.size_pretty}</Td>
+                <Td className="text-xs text-slate-600 dark:text-slate-400">{t.reason}</Td>
+                {admin ? (
+                  <Td align="right">
+                    <UnpublishButton
+                      compact
+                      impact={{
+                        table_name: t.table_name,
+                        table_exists: true,
+                        row_count: t.row_count,
+                        size_pretty: t.size_pretty,
+                        metadata_row: false,
+                        stac_item_id: null,
+                        stac_collection_id: null,
+                      }}
+                    />
+                  </Td>
+                ) : null}
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
 
@@ -135,71 +130,66 @@ export default async function OrphansPage() {
         {report.orphaned_metadata.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">None: every metadata row has its table.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-            <table className="w-full text-left text-sm" data-testid="orphaned-metadata">
-              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
-                <tr>
-                  <th className={th}>Table</th>
-                  <th className={th}>ETL job</th>
-                  <th className={th}>STAC item</th>
-                  <th className={th}>Created</th>
-                  <th className={th}>Reason</th>
-                  {admin ? (
-                    <th className={th}>
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  ) : null}
-                </tr>
-              </thead>
-              <tbody>
-                {report.orphaned_metadata.map((m) => (
-                  <tr
-                    key={m.table_name}
-                    className="border-b border-slate-100 last:border-0 dark:border-slate-800"
-                    data-testid={`orphan-metadata-${m.table_name}`}
-                  >
-                    <td className={`${th} font-mono`}>
-                      <Link className="hover:underline" href={`/geo/${encodeURIComponent(m.table_name)}`}>
-                        {m.table_name}
-                      </Link>
-                    </td>
-                    <td className={`${th} font-mono text-xs`}>
-                      {m.etl_job_id ? (
-                        <Link
-                          className="hover:underline"
-                          href={`/jobs/${encodeURIComponent(m.etl_job_id)}`}
-                          title={m.etl_job_id}
-                        >
-                          {shortId(m.etl_job_id)}
-                        </Link>
-                      ) : (
-                        "—"
-                      )}
-                    </td>
-                    <td className={`${th} font-mono text-xs`}>{m.stac_item_id ?? "—"}</td>
-                    <td className={`${th} whitespace-nowrap text-xs`}>{formatDate(m.created_at)}</td>
-                    <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{m.reason}</td>
-                    {admin ? (
-                      <td className={`${th} text-right`}>
-                        <UnpublishButton
-                          compact
-                          impact={{
-                            table_name: m.table_name,
-                            table_exists: false,
-                            row_count: null,
-                            size_pretty: null,
-                            metadata_row: true,
-                            stac_item_id: m.stac_item_id,
-                            stac_collection_id: m.stac_collection_id,
-                          }}
-                        />
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            caption="Metadata without a table"
+            testId="orphaned-metadata"
+            head={
+              <>
+                <Th>Table</Th>
+                <Th>ETL job</Th>
+                <Th>STAC item</Th>
+                <Th>Created</Th>
+                <Th>Reason</Th>
+                {admin ? (
+                  <Th>
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                ) : null}
+              </>
+            }
+          >
+            {report.orphaned_metadata.map((m) => (
+              <tr key={m.table_name} data-testid={`orphan-metadata-${m.table_name}`}>
+                <Td className="font-mono">
+                  <Link className="hover:underline" href={`/geo/${encodeURIComponent(m.table_name)}`}>
+                    {m.table_name}
+                  </Link>
+                </Td>
+                <Td className="font-mono text-xs">
+                  {m.etl_job_id ? (
+                    <Link
+                      className="hover:underline"
+                      href={`/jobs/${encodeURIComponent(m.etl_job_id)}`}
+                      title={m.etl_job_id}
+                    >
+                      {shortId(m.etl_job_id)}
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </Td>
+                <Td className="font-mono text-xs">{m.stac_item_id ?? "—"}</Td>
+                <Td className="whitespace-nowrap text-xs">{formatDate(m.created_at)}</Td>
+                <Td className="text-xs text-slate-600 dark:text-slate-400">{m.reason}</Td>
+                {admin ? (
+                  <Td align="right">
+                    <UnpublishButton
+                      compact
+                      impact={{
+                        table_name: m.table_name,
+                        table_exists: false,
+                        row_count: null,
+                        size_pretty: null,
+                        metadata_row: true,
+                        stac_item_id: m.stac_item_id,
+                        stac_collection_id: m.stac_collection_id,
+                      }}
+                    />
+                  </Td>
+                ) : null}
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
 
@@ -228,32 +218,27 @@ export default async function OrphansPage() {
                 {formatCount(s.orphaned_stac_items)}, by collection and id.
               </p>
             ) : null}
-            <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-              <table className="w-full text-left text-sm" data-testid="orphaned-stac-items">
-                <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800">
-                  <tr>
-                    <th className={th}>STAC item</th>
-                    <th className={th}>Collection</th>
-                    <th className={th}>Datetime</th>
-                    <th className={th}>Reason</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.orphaned_stac_items.map((i) => (
-                    <tr
-                      key={`${i.collection}/${i.id}`}
-                      className="border-b border-slate-100 last:border-0 dark:border-slate-800"
-                      data-testid={`orphan-stac-${i.id}`}
-                    >
-                      <td className={`${th} font-mono text-xs`}>{i.id}</td>
-                      <td className={`${th} font-mono text-xs`}>{i.collection}</td>
-                      <td className={`${th} whitespace-nowrap text-xs`}>{formatDate(i.datetime)}</td>
-                      <td className={`${th} text-xs text-slate-600 dark:text-slate-400`}>{i.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              caption="STAC items without metadata"
+              testId="orphaned-stac-items"
+              head={
+                <>
+                  <Th>STAC item</Th>
+                  <Th>Collection</Th>
+                  <Th>Datetime</Th>
+                  <Th>Reason</Th>
+                </>
+              }
+            >
+              {report.orphaned_stac_items.map((i) => (
+                <tr key={`${i.collection}/${i.id}`} data-testid={`orphan-stac-${i.id}`}>
+                  <Td className="font-mono text-xs">{i.id}</Td>
+                  <Td className="font-mono text-xs">{i.collection}</Td>
+                  <Td className="whitespace-nowrap text-xs">{formatDate(i.datetime)}</Td>
+                  <Td className="text-xs text-slate-600 dark:text-slate-400">{i.reason}</Td>
+                </tr>
+              ))}
+            </Table>
           </>
         )}
       </section>

@@ -1,7 +1,8 @@
 import { NextResponse } from "next/server";
 import { requireRole } from "@/lib/auth/guard";
 import { apiRoute, parseSearchParams } from "@/lib/api/respond";
-import { auditFilterFromParams, auditFiltersApplied, auditListSchema, listAudit } from "@/lib/db/audit";
+import { auditFilterFromParams, auditFiltersApplied, listAudit } from "@/lib/db/audit";
+import { auditListSchema } from "@/lib/db/audit-params";
 
 export const dynamic = "force-dynamic";
 

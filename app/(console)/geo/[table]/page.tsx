@@ -1,10 +1,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { formatCount, formatDate } from "@/components/ui/format";
+import { formatCount, formatDate } from "@/lib/format";
 import { LayerMap } from "@/components/geo/layer-map";
 import { UnpublishButton } from "@/components/geo/unpublish-button";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageRole } from "@/lib/auth/page";
 import { canMutate } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
@@ -158,39 +159,26 @@ export default async function LayerPage({ params, searchParams }: Props) {
       {features ? (
         <section aria-label="Attributes" className="mt-6">
           <h2 className="mb-2 font-semibold">Attribute table</h2>
-          {/* Focusable, so a keyboard user can scroll a wide attribute table sideways. */}
-          <div
-            tabIndex={0}
-            role="region"
-            aria-label="Attribute table (scrolls sideways)"
-            className="overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-slate-800 dark:bg-slate-900"
+          <Table
+            caption="Attribute table"
+            testId="attribute-table"
+            dense
+            head={features.columns.map((c) => (
+              <Th key={c} className="whitespace-nowrap">
+                {c}
+              </Th>
+            ))}
           >
-            <table className="w-full text-left text-xs" data-testid="attribute-table">
-              <thead className="border-b border-slate-200 text-slate-600 dark:border-slate-800">
-                <tr>
-                  {features.columns.map((c) => (
-                    <th key={c} className="whitespace-nowrap px-2 py-1.5 font-medium">
-                      {c}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {features.rows.map((r, i) => (
-                  <tr
-                    key={features.keyColumn ? String(r[features.keyColumn]) : i}
-                    className="border-b border-slate-100 last:border-0 dark:border-slate-800"
-                  >
-                    {features.columns.map((c) => (
-                      <td key={c} className="max-w-64 truncate px-2 py-1" title={r[c] ?? ""}>
-                        {r[c] ?? ""}
-                      </td>
-                    ))}
-                  </tr>
+            {features.rows.map((r, i) => (
+              <tr key={features.keyColumn ? String(r[features.keyColumn]) : i}>
+                {features.columns.map((c) => (
+                  <Td key={c} className="max-w-64 truncate" title={r[c] ?? ""}>
+                    {r[c] ?? ""}
+                  </Td>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </tr>
+            ))}
+          </Table>
           <nav aria-label="Attribute pages" className="mt-2 flex gap-4 text-sm">
             {after ? (
               <Link className="underline" href={`/geo/${encodeURIComponent(layer.table)}`}>

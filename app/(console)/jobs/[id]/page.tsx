@@ -4,17 +4,22 @@ import { StageTimeline } from "@/components/jobs/stage-timeline";
 import { StageProgress, StatusBadge } from "@/components/jobs/status-badge";
 import { TaskTable } from "@/components/tasks/task-table";
 import { CopyButton } from "@/components/ui/copy-button";
-import { formatDuration, formatExact } from "@/components/ui/format";
+import { formatDuration, formatExact } from "@/lib/format";
 import { JsonViewer } from "@/components/ui/json-viewer";
+import { LiveRefresh } from "@/components/ui/live-refresh";
+import { InvalidLinkNotice } from "@/components/ui/invalid-link-notice";
 import { Notice } from "@/components/ui/notice";
 import { Pager } from "@/components/ui/pager";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { AppError } from "@/lib/api/errors";
 import { isSafeText } from "@/lib/api/params";
 import { requirePageRole } from "@/lib/auth/page";
 import { getJob } from "@/lib/db/jobs";
-import { flattenSearchParams, jobTasksSchema, TASK_STATUSES, toQueryString } from "@/lib/db/jobs-params";
+import { TASK_STATUSES } from "@/lib/db/jobs-params";
 import { listJobTasks, type TaskPage } from "@/lib/db/tasks";
+import { jobTasksHref, jobTasksUrl, type JobTasksUrlState } from "@/lib/url-state/job-tasks";
+import { loadForUrlState } from "@/lib/url-state/load";
+import { readUrlState } from "@/lib/url-state/parsers";
+import { tasksHref } from "@/lib/url-state/tasks";
 
 export const dynamic = "force-dynamic";
 
@@ -36,31 +41,19 @@ export default async function JobPage({ params, searchParams }: Props) {
   if (!job) notFound();
 
   // Task list position and filters live in the URL too: ?stage=2&status=failed&cursor=...
-  const sp = flattenSearchParams(await searchParams);
-  const parsed = jobTasksSchema.safeParse({ ...sp, limit: String(TASKS_PER_PAGE) });
-  const tf = parsed.success
-    ? parsed.data
-    : { stage: undefined, status: undefined, limit: TASKS_PER_PAGE, cursor: undefined };
-  let page: TaskPage | null = null;
-  let taskProblem: string | null = parsed.success
-    ? null
-    : "The task filter in this link is not valid; showing all tasks.";
-  try {
-    page = await listJobTasks(job.job_id, {
-      stage: tf.stage,
-      statuses: tf.status,
+  const { data: page, state } = await loadForUrlState(readUrlState(jobTasksUrl, await searchParams), (v) =>
+    listJobTasks(job.job_id, {
+      stage: v.stage ?? undefined,
+      statuses: v.status ?? undefined,
       limit: TASKS_PER_PAGE,
-      cursor: tf.cursor,
-    });
-  } catch (err) {
-    if (!(err instanceof AppError && err.code === "bad_request")) throw err;
-    taskProblem = err.message;
-    page = await listJobTasks(job.job_id, { stage: tf.stage, statuses: tf.status, limit: TASKS_PER_PAGE });
-  }
+      cursor: v.cursor ?? undefined,
+    }),
+  );
+  const tf = state.values;
   const base = `/jobs/${encodeURIComponent(job.job_id)}`;
-  const link = (patch: { stage?: number; status?: string; cursor?: string }) =>
-    `${base}${toQueryString({ stage: patch.stage, status: patch.status, cursor: patch.cursor })}#tasks`;
+  const link = (patch: Partial<JobTasksUrlState>) => `${jobTasksHref(base, { ...patch })}#tasks`;
   const curStatus = tf.status?.join(",");
+  const statusList = tf.status;
 
   // Group the page's tasks by stage (they arrive in stage order).
   const groups = new Map<number, TaskPage["tasks"]>();
@@ -82,6 +75,9 @@ export default async function JobPage({ params, searchParams }: Props) {
           <h1 className="text-2xl font-semibold tracking-tight">{job.job_type}</h1>
           <StatusBadge status={job.status} />
           <StageProgress stage={job.stage} total={job.total_stages} status={job.status} />
+          <div className="ml-auto">
+            <LiveRefresh storageKey="geoetl.refresh.job" />
+          </div>
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <code className="break-all font-mono text-sm" data-testid="job-id">
@@ -154,9 +150,9 @@ export default async function JobPage({ params, searchParams }: Props) {
         <div className="mb-3 flex flex-wrap items-center gap-2" aria-label="Task filters">
           <span className="text-sm">Stage:</span>
           <Link
-            className={chip(tf.stage === undefined)}
-            href={link({ status: curStatus })}
-            aria-current={tf.stage === undefined ? "true" : undefined}
+            className={chip(tf.stage === null)}
+            href={link({ status: statusList })}
+            aria-current={tf.stage === null ? "true" : undefined}
           >
             all
           </Link>
@@ -164,7 +160,7 @@ export default async function JobPage({ params, searchParams }: Props) {
             <Link
               key={s.stage}
               className={chip(tf.stage === s.stage)}
-              href={link({ stage: s.stage, status: curStatus })}
+              href={link({ stage: s.stage, status: statusList })}
               aria-current={tf.stage === s.stage ? "true" : undefined}
             >
               {s.stage}
@@ -175,22 +171,13 @@ export default async function JobPage({ params, searchParams }: Props) {
             all
           </Link>
           {TASK_STATUSES.map((s) => (
-            <Link key={s} className={chip(curStatus === s)} href={link({ stage: tf.stage, status: s })}>
+            <Link key={s} className={chip(curStatus === s)} href={link({ stage: tf.stage, status: [s] })}>
               {s} (
-              {tf.stage === undefined
-                ? job.task_counts[s]
-                : (job.stages.find((x) => x.stage === tf.stage)?.counts[s] ?? 0)}
-              )
+              {tf.stage === null ? job.task_counts[s] : (job.stages.find((x) => x.stage === tf.stage)?.counts[s] ?? 0)})
             </Link>
           ))}
         </div>
-        {taskProblem ? (
-          <div className="mb-3">
-            <Notice title="Task filter ignored" tone="warning">
-              <p>{taskProblem}</p>
-            </Notice>
-          </div>
-        ) : null}
+        <InvalidLinkNotice invalid={state.invalid} clearHref={`${base}#tasks`} />
         {page.tasks.length === 0 ? (
           <Notice title={job.task_counts.total === 0 ? "This job has no tasks yet" : "No tasks match this filter"}>
             <p>
@@ -208,16 +195,20 @@ export default async function JobPage({ params, searchParams }: Props) {
             {[...groups.entries()].map(([stage, tasks]) => (
               <div key={stage}>
                 <h3 className="mb-2 font-medium">Stage {stage}</h3>
-                <TaskTable tasks={tasks} stuckMinutes={job.stuck_threshold_minutes} />
+                <TaskTable
+                  tasks={tasks}
+                  stuckMinutes={job.stuck_threshold_minutes}
+                  caption={`Tasks of stage ${stage}`}
+                />
               </div>
             ))}
           </div>
         )}
         <Pager
           summary={`${page.tasks.length} tasks on this page (${TASKS_PER_PAGE} per page)`}
-          firstHref={tf.cursor ? link({ stage: tf.stage, status: curStatus }) : null}
-          prevHref={page.prev_cursor ? link({ stage: tf.stage, status: curStatus, cursor: page.prev_cursor }) : null}
-          nextHref={page.next_cursor ? link({ stage: tf.stage, status: curStatus, cursor: page.next_cursor }) : null}
+          firstHref={tf.cursor ? link({ stage: tf.stage, status: statusList }) : null}
+          prevHref={page.prev_cursor ? link({ stage: tf.stage, status: statusList, cursor: page.prev_cursor }) : null}
+          nextHref={page.next_cursor ? link({ stage: tf.stage, status: statusList, cursor: page.next_cursor }) : null}
           prevLabel="← Previous"
           nextLabel="Next →"
         />
@@ -225,7 +216,7 @@ export default async function JobPage({ params, searchParams }: Props) {
           Export this job&apos;s tasks:{" "}
           <a
             className="text-sky-700 underline dark:text-sky-400"
-            href={`/api/export/tasks${toQueryString({ job_id: job.job_id, status: curStatus, format: "csv" })}`}
+            href={tasksHref("/api/export/tasks?format=csv", { job_id: job.job_id, status: statusList })}
             download
           >
             CSV
@@ -233,7 +224,7 @@ export default async function JobPage({ params, searchParams }: Props) {
           ·{" "}
           <a
             className="text-sky-700 underline dark:text-sky-400"
-            href={`/api/export/tasks${toQueryString({ job_id: job.job_id, status: curStatus, format: "json" })}`}
+            href={tasksHref("/api/export/tasks?format=json", { job_id: job.job_id, status: statusList })}
             download
           >
             JSON

@@ -7,7 +7,7 @@ import { jobListSchema } from "@/lib/db/jobs-params";
 export const dynamic = "force-dynamic";
 
 /**
- * GET /api/dbadmin/jobs?hours=24&limit=100&status=failed (seeds/000), plus job_type, q (job-id
+ * GET /api/dbadmin/jobs?hours=24&limit=100&status=failed, plus job_type, q (job-id
  * prefix), since/until, sort=created|updated and cursor (the next_cursor / prev_cursor of a
  * previous response). limit is capped at 1000. total is computed on the first page (or with
  * total=true): exact up to 10,000 matches, otherwise an estimate (total_exact=false).

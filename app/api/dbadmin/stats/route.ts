@@ -6,7 +6,7 @@ import { getOverviewCounts } from "@/lib/db/overview";
 export const dynamic = "force-dynamic";
 
 /**
- * GET /api/dbadmin/stats (seeds/000): total_jobs, total_tasks, schemas, plus counts by status.
+ * GET /api/dbadmin/stats: total_jobs, total_tasks, schemas, plus counts by status.
  * On big tables the totals are estimates (counts_exact says which); rare statuses stay exact.
  */
 export const GET = apiRoute(async () => {

@@ -7,7 +7,7 @@ import { listTasks } from "@/lib/db/tasks";
 export const dynamic = "force-dynamic";
 
 /**
- * GET /api/dbadmin/tasks?status=failed&limit=50 (seeds/000), plus task_type, job_id,
+ * GET /api/dbadmin/tasks?status=failed&limit=50, plus task_type, job_id,
  * stuck=true (processing with a heartbeat older than STUCK_TASK_MINUTES) and cursor.
  */
 export const GET = apiRoute(async (req: Request) => {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { requireRole } from "@/lib/auth/guard";
 import { apiRoute, parseSearchParams } from "@/lib/api/respond";
-import { auditFilterFromParams, auditFiltersApplied, auditListSchema, listAudit, type AuditRow } from "@/lib/db/audit";
+import { auditFilterFromParams, auditFiltersApplied, listAudit, type AuditRow } from "@/lib/db/audit";
+import { auditListSchema } from "@/lib/db/audit-params";
 import { exportResponse } from "@/lib/export/stream";
 
 export const dynamic = "force-dynamic";

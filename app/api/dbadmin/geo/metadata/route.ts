@@ -1,23 +1,27 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { boolParam, safeText } from "@/lib/api/params";
 import { apiRoute, parseSearchParams } from "@/lib/api/respond";
 import { requireRole } from "@/lib/auth/guard";
-import { listMetadata } from "@/lib/db/geo";
+import { listMetadata, listMetadataPage } from "@/lib/db/geo";
+import { geoListFields } from "@/lib/db/geo-params";
 
 export const dynamic = "force-dynamic";
 
 const Query = z.object({
-  job_id: safeText(64).pipe(z.string().min(1, "must not be empty")).optional(),
-  has_stac: boolParam.optional(),
-  q: safeText(200).pipe(z.string().min(1, "must not be empty")).optional(),
+  ...geoListFields,
   limit: z.coerce.number({ message: "expected a number" }).int().min(1).max(1000).default(100),
   offset: z.coerce.number({ message: "expected a number" }).int().min(0).default(0),
 });
 
-/** GET /api/dbadmin/geo/metadata?job_id=&has_stac=&q=&limit=&offset= (seeds/000). */
+/**
+ * GET /api/dbadmin/geo/metadata?job_id=&has_stac=&q=&limit=&offset= (the pipeline's API, OFFSET
+ * paging kept for its scripts), or with `cursor=` (from a previous next_cursor) keyset paging.
+ */
 export const GET = apiRoute(async (req) => {
   await requireRole("reader");
   const q = parseSearchParams(req, Query);
+  if (new URL(req.url).searchParams.has("cursor")) {
+    return NextResponse.json(await listMetadataPage({ ...q, cursor: q.cursor }));
+  }
   return NextResponse.json(await listMetadata(q));
 });

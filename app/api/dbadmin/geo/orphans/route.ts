@@ -5,7 +5,7 @@ import { orphanReport } from "@/lib/db/orphans";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/dbadmin/geo/orphans: a fresh report from the catalog (seeds/000 shape, plus orphaned_stac_items and stac_checked). */
+/** GET /api/dbadmin/geo/orphans: a fresh report from the catalog. */
 export const GET = apiRoute(async () => {
   await requireRole("reader");
   return NextResponse.json(await orphanReport());

@@ -10,7 +10,7 @@ import { listJobTasks } from "@/lib/db/tasks";
 export const dynamic = "force-dynamic";
 
 /**
- * GET /api/dbadmin/tasks/{job_id} (seeds/000): the job's tasks in stage order, up to 1000 per
+ * GET /api/dbadmin/tasks/{job_id}: the job's tasks in stage order, up to 1000 per
  * call (limit), optionally one stage and/or statuses; next_cursor continues. Unknown job: 404.
  */
 export const GET = apiRoute(async (req: Request, ctx: { params: Promise<{ job_id: string }> }) => {

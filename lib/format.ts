@@ -88,3 +88,35 @@ export function formatPercent(ratio: number | null | undefined, digits = 1): str
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "—";
   return `${(ratio * 100).toFixed(digits)} %`;
 }
+
+/**
+ * The one line of an error worth showing in a list: the first non-empty line, except for a
+ * Python traceback, where the last line (the exception) says what went wrong.
+ */
+export function errorHeadline(s: string | null | undefined, max = 300): string | null {
+  if (!s) return null;
+  const lines = s
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines.length === 0) return null;
+  const line =
+    /^Traceback \(most recent call last\)/.test(lines[0]) && lines.length > 1 ? lines[lines.length - 1] : lines[0];
+  return line.slice(0, max);
+}
+
+/** datetime-local inputs want "YYYY-MM-DDTHH:mm" in the browser's time zone; "" for no or a bad date. */
+export function toLocalInput(v?: string | Date | null): string {
+  if (!v) return "";
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) return "";
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A datetime-local value (browser time zone) as a Date; null when empty or not a date. */
+export function fromLocalInput(v: string): Date | null {
+  if (!v) return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+}

@@ -1,8 +1,9 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/jobs/status-badge";
 import { JobsChart } from "@/components/overview/jobs-chart";
-import { formatCount, shortId } from "@/components/ui/format";
+import { formatCount, shortId } from "@/lib/format";
 import { Notice } from "@/components/ui/notice";
+import { LiveRefresh } from "@/components/ui/live-refresh";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePageRole } from "@/lib/auth/page";
@@ -25,9 +26,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
   return (
     <>
       <PageHeader title="Overview">
-        <Link href={range === "7d" ? "/?range=7d" : "/"} className="text-sm text-sky-700 underline dark:text-sky-400">
-          Refresh
-        </Link>
+        <LiveRefresh storageKey="geoetl.refresh.overview" />
       </PageHeader>
       {!hasApp ? (
         <div className="mb-6">
