@@ -117,6 +117,7 @@ const EnvSchema = z.object({
   SESSION_MAX_AGE_HOURS: intVar("hours", 8, 1, 24 * 14),
   SESSION_IDLE_MINUTES: intVar("minutes", 60, 1, 24 * 60),
   STUCK_TASK_MINUTES: intVar("minutes", 10, 1),
+  JANITOR_STALE_HOURS: intVar("hours", 24, 1, 24 * 365),
   // Bounded: Node timers overflow past 2^31 ms (~596 h) and would then fire every millisecond.
   ORPHAN_CHECK_INTERVAL_HOURS: intVar("hours (0 turns the check off)", 6, 0, 500),
   ALLOW_DESTRUCTIVE_MAINTENANCE: z.enum(["true", "false"], { message: 'expected "true" or "false"' }).default("false"),
@@ -157,6 +158,8 @@ export interface Config {
   authMissing?: string;
   session: { secret: string; maxAgeSeconds: number; idleSeconds: number };
   stuckTaskMinutes: number;
+  /** /activity warns when a janitor run type's last successful run is older than this. */
+  janitorStaleHours: number;
   /** Schema-destroying maintenance (redeploy, full rebuild, pgSTAC redeploy, clear STAC): development only. */
   allowDestructiveMaintenance: boolean;
   /** How pgSTAC is (re)installed: a release SQL file, or a command such as `pypgstac migrate`. */
@@ -401,6 +404,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     authMissing,
     session,
     stuckTaskMinutes: env.STUCK_TASK_MINUTES,
+    janitorStaleHours: env.JANITOR_STALE_HOURS,
     allowDestructiveMaintenance: env.ALLOW_DESTRUCTIVE_MAINTENANCE === "true",
     pgstacInstall: env.PGSTAC_SQL_FILE
       ? { kind: "sql", file: env.PGSTAC_SQL_FILE }

@@ -103,3 +103,34 @@ export const enumList = <T extends readonly [string, ...string[]]>(values: T, no
       })
       .optional(),
   );
+
+export const MAX_LIMIT = 1000;
+
+/** A page size: 1..max (default `def`); a larger one is capped, not refused (a script asking for 5000 gets 1000 and a cursor). */
+export const limitParam = (def: number, max = MAX_LIMIT) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, { message: `expected a whole number between 1 and ${max}` })
+      .transform(Number)
+      .refine((n) => n >= 1, { message: `expected a whole number between 1 and ${max}` })
+      .transform((n) => Math.min(n, max))
+      .optional()
+      .default(def),
+  );
+
+/** An ISO date-time; without an offset it is UTC (README), never the server's time zone. */
+export const isoDateParam = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .trim()
+    // Strict: Date.parse alone reads "1" as the year 2001 and rolls "2026-02-30" into March.
+    .refine(isIsoTimestamp, { message: "expected an ISO date-time like 2026-01-31T12:00:00Z" })
+    .transform((s) => new Date(toUtcIso(s)))
+    .optional(),
+);
+
+/** An opaque keyset cursor (checked when decoded: lib/db/cursor.ts). */
+export const cursorParam = z.preprocess(emptyToUndefined, safeText(512).optional());

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolParam, emptyToUndefined, enumList, isIsoTimestamp, safeText, toUtcIso } from "../api/params";
+import { boolParam, cursorParam, emptyToUndefined, enumList, isoDateParam, limitParam, safeText } from "../api/params";
 
 /**
  * The job and task filters, shared by the pages (URL search params), the JSON API and the
@@ -12,35 +12,9 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TASK_STATUSES = ["pending", "processing", "completed", "failed"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-export const MAX_LIMIT = 1000;
-
-const limitParam = (def: number) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^\d+$/, { message: `expected a whole number between 1 and ${MAX_LIMIT}` })
-      .transform(Number)
-      .refine((n) => n >= 1, { message: `expected a whole number between 1 and ${MAX_LIMIT}` })
-      // Capped, not refused: a script asking for 5000 gets the first 1000 and a next_cursor.
-      .transform((n) => Math.min(n, MAX_LIMIT))
-      .optional()
-      .default(def),
-  );
+import { MAX_LIMIT } from "../api/params";
 
 const statusList = <T extends readonly [string, ...string[]]>(values: T) => enumList(values, "status");
-
-const isoDate = z.preprocess(
-  emptyToUndefined,
-  z
-    .string()
-    .trim()
-    // Strict: Date.parse alone reads "1" as the year 2001 and rolls "2026-02-30" into March.
-    .refine(isIsoTimestamp, { message: "expected an ISO date-time like 2026-01-31T12:00:00Z" })
-    // Without an offset: UTC (README), never the server's time zone.
-    .transform((s) => new Date(toUtcIso(s)))
-    .optional(),
-);
 
 /** The shared boolean (true/false, 1/0, yes/no); absent or empty = not given. */
 const optionalBool = z.preprocess(emptyToUndefined, boolParam.optional());
@@ -57,15 +31,14 @@ const hoursParam = z.preprocess(
 
 // Text reaches PostgreSQL as a parameter, which cannot hold NUL: safeText refuses control characters (400).
 const typeParam = z.preprocess(emptyToUndefined, safeText(100).optional());
-const cursorParam = z.preprocess(emptyToUndefined, safeText(512).optional());
 
 /** Each job-list parameter on its own: the API's schema below, and the /jobs page's URL parsers (lib/url-state). */
 export const jobListFields = {
   status: statusList(JOB_STATUSES),
   job_type: typeParam,
   hours: hoursParam,
-  since: isoDate,
-  until: isoDate,
+  since: isoDateParam,
+  until: isoDateParam,
   q: z.preprocess(
     emptyToUndefined,
     safeText(64)

@@ -176,15 +176,8 @@ export async function getTile(name: string, z: number, x: number, y: number): Pr
       { reason: "srid_0" },
     );
   }
-  let rows: { tile: Buffer | null; capped: boolean | null }[];
   try {
-    rows = await readQuery<{ tile: Buffer | null; capped: boolean | null }>(layer.sql, [
-      z,
-      x,
-      y,
-      MAX_FEATURES_PER_TILE,
-      layer.table,
-    ]);
+    return await runTileQuery(layer.sql, [z, x, y, MAX_FEATURES_PER_TILE, layer.table]);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === UNDEFINED_TABLE || code === UNDEFINED_COLUMN) {
@@ -193,6 +186,14 @@ export async function getTile(name: string, z: number, x: number, y: number): Pr
     }
     throw err;
   }
+}
+
+/**
+ * Runs one tile statement (parameters $1..$3 = z/x/y, $4 = the feature cap) that returns `tile`
+ * and `capped`; an empty tile is null (HTTP 204), a full one gets an ETag from its bytes.
+ */
+export async function runTileQuery(sql: string, params: unknown[]): Promise<Tile> {
+  const rows = await readQuery<{ tile: Buffer | null; capped: boolean | null }>(sql, params);
   const data = rows[0]?.tile;
   if (!data || data.length === 0) return { data: null, etag: null, capped: false };
   return { data, etag: `"${createHash("sha1").update(data).digest("base64url")}"`, capped: !!rows[0]?.capped };

@@ -42,6 +42,17 @@ SELECT pg_temp.uuid_of('janitor:' || k),
 FROM generate_series(0, 23) AS k
 ORDER BY k;
 
+-- A fourth check, the STAC reconciler, has not succeeded for 30 hours: its last run (2 h ago)
+-- failed, so /activity warns about it (older than JANITOR_STALE_HOURS, default 24).
+INSERT INTO app.janitor_runs (run_id, run_type, started_at, completed_at, status, items_scanned, items_fixed, actions_taken, error_details)
+VALUES
+    (pg_temp.uuid_of('janitor:stac:ok'), 'stac_reconcile', pg_temp.demo_now() - interval '30 hours',
+     pg_temp.demo_now() - interval '30 hours' + interval '48 seconds', 'completed', 212, 2,
+     '[{"action": "reindex_item", "count": 2, "collection": "system-vectors"}]', NULL),
+    (pg_temp.uuid_of('janitor:stac:failed'), 'stac_reconcile', pg_temp.demo_now() - interval '2 hours',
+     pg_temp.demo_now() - interval '2 hours' + interval '3 seconds', 'failed', 0, 0, '[]',
+     'pgstac.get_item() timed out: canceling statement due to statement timeout');
+
 -- H3: three small grids of hexagons over land (h3_index values are synthetic but well-formed).
 CREATE TEMP TABLE demo_h3 (grid_id TEXT, resolution INT, s DOUBLE PRECISION, bx0 DOUBLE PRECISION, by0 DOUBLE PRECISION,
                            bx1 DOUBLE PRECISION, by1 DOUBLE PRECISION, continent TEXT, job_n INT) ON COMMIT DROP;

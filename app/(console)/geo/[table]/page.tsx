@@ -1,11 +1,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatCount, formatDate } from "@/lib/format";
-import { LayerMap } from "@/components/geo/layer-map";
 import { UnpublishButton } from "@/components/geo/unpublish-button";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
+import { VectorMap } from "@/components/ui/vector-map";
 import { requirePageRole } from "@/lib/auth/page";
 import { canMutate } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
@@ -76,8 +76,9 @@ export default async function LayerPage({ params, searchParams }: Props) {
       <div className="grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <section aria-label="Map">
           {layer.exists && layer.geometry ? (
-            <LayerMap
-              table={layer.table}
+            <VectorMap
+              tiles={`/api/tiles/${encodeURIComponent(layer.table)}/{z}/{x}/{y}.mvt`}
+              sourceLayer={layer.table}
               geometryType={layer.geometry.type}
               bbox={layer.bbox}
               featureCount={layer.row_count}
@@ -127,7 +128,16 @@ export default async function LayerPage({ params, searchParams }: Props) {
             </Field>
             <Field label="STAC item">
               {m?.stac_item_id ? (
-                `${m.stac_item_id} (${m.stac_collection_id ?? "no collection"})`
+                m.stac_collection_id ? (
+                  <Link
+                    className="font-mono text-xs underline"
+                    href={`/stac/${encodeURIComponent(m.stac_collection_id)}/${encodeURIComponent(m.stac_item_id)}`}
+                  >
+                    {m.stac_item_id}
+                  </Link>
+                ) : (
+                  `${m.stac_item_id} (no collection)`
+                )
               ) : (
                 <span className="italic">not catalogued</span>
               )}

@@ -11,8 +11,9 @@ import { InvalidLinkNotice } from "@/components/ui/invalid-link-notice";
 import { Notice } from "@/components/ui/notice";
 import { Pager } from "@/components/ui/pager";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { isSafeText } from "@/lib/api/params";
 import { requirePageRole } from "@/lib/auth/page";
+import { pathParam } from "@/lib/path-param";
+import { apiRequestsOfJob } from "@/lib/db/activity";
 import { getJob } from "@/lib/db/jobs";
 import { TASK_STATUSES } from "@/lib/db/jobs-params";
 import { listJobTasks, type TaskPage } from "@/lib/db/tasks";
@@ -29,16 +30,11 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 
 export default async function JobPage({ params, searchParams }: Props) {
   await requirePageRole("reader");
-  const { id: rawId } = await params;
-  let id = rawId;
-  try {
-    id = decodeURIComponent(rawId);
-  } catch {
-    notFound();
-  }
-  // Not safe text (NUL and other control characters PostgreSQL cannot take) or too long for a job id: 404, no query.
-  const job = isSafeText(id, 64) ? await getJob(id) : null;
+  // Malformed, or not text PostgreSQL can hold (NUL, control characters) or too long for a job id: 404, no query.
+  const id = pathParam((await params).id, 64);
+  const job = id ? await getJob(id) : null;
   if (!job) notFound();
+  const requests = await apiRequestsOfJob(job.job_id);
 
   // Task list position and filters live in the URL too: ?stage=2&status=failed&cursor=...
   const { data: page, state } = await loadForUrlState(readUrlState(jobTasksUrl, await searchParams), (v) =>
@@ -91,6 +87,26 @@ export default async function JobPage({ params, searchParams }: Props) {
           </p>
         ) : null}
       </header>
+      {requests.length ? (
+        <section aria-label="Submitted by" className="mb-6 text-sm" data-testid="job-requests">
+          <h2 className="mb-1 font-semibold">Submitted through the platform API</h2>
+          <ul className="space-y-0.5">
+            {requests.map((r) => (
+              <li key={r.request_id}>
+                <Link
+                  className="font-mono text-xs underline"
+                  href={`/activity?dataset=${encodeURIComponent(r.dataset_id ?? "")}`}
+                  title={r.request_id}
+                >
+                  {r.request_id.slice(0, 12)}…
+                </Link>{" "}
+                {r.dataset_id ?? "—"} / {r.resource_id ?? "—"} / {r.version_id ?? "—"} · {r.data_type ?? "—"} ·{" "}
+                {r.status}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <dl className="mb-6 grid grid-cols-2 gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-4 dark:border-slate-800 dark:bg-slate-900">
         <div>

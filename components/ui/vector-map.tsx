@@ -4,12 +4,17 @@ import { useEffect, useRef, useState } from "react";
 import type { GeoJSONFeature, Map as MapLibreMap, MapMouseEvent, StyleSpecification } from "maplibre-gl";
 
 /**
- * The layer preview: maplibre-gl, imported dynamically so only this page pays for it, fed by
- * /api/tiles/{table}/{z}/{x}/{y}.mvt. Offline by default (plain background); a basemap style URL
- * from the server config is optional.
+ * The console's map: maplibre-gl, imported dynamically so only the pages with a map pay for it,
+ * fed by one of the console's vector tile routes (geo layers, STAC footprints, H3 cells). Offline
+ * by default (plain background); a basemap style URL from the server config is optional.
  */
-export interface LayerMapProps {
-  table: string;
+export interface VectorMapProps {
+  /** Tile URL path with {z}/{x}/{y}, e.g. /api/tiles/world_countries/{z}/{x}/{y}.mvt. */
+  tiles: string;
+  /** The layer name inside the tiles. */
+  sourceLayer: string;
+  /** What the features are, for the caption ("features", "footprints", "cells"). */
+  noun?: string;
   /** geometry_columns.type, e.g. MULTIPOLYGON, LINESTRING, POINT, GEOMETRY. */
   geometryType: string;
   bbox: number[] | null;
@@ -26,8 +31,8 @@ const kindOf = (t: string): Kind =>
 const SOURCE = "layer";
 const FILL = "#0284c7";
 
-function dataLayers(table: string, kind: Kind): StyleSpecification["layers"] {
-  const common = { source: SOURCE, "source-layer": table } as const;
+function dataLayers(sourceLayer: string, kind: Kind): StyleSpecification["layers"] {
+  const common = { source: SOURCE, "source-layer": sourceLayer } as const;
   const layers: StyleSpecification["layers"] = [];
   if (kind === "polygon" || kind === "any") {
     layers.push(
@@ -68,7 +73,19 @@ function dataLayers(table: string, kind: Kind): StyleSpecification["layers"] {
   return layers;
 }
 
-export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyleUrl, tileCap }: LayerMapProps) {
+// Web Mercator cannot show the poles: a bbox reaching them is clamped, or the fit has no zoom.
+const clampLat = (v: number) => Math.max(-85, Math.min(85, v));
+
+export function VectorMap({
+  tiles: tilePath,
+  sourceLayer,
+  noun = "features",
+  geometryType,
+  bbox,
+  featureCount,
+  basemapStyleUrl,
+  tileCap,
+}: VectorMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<"loading" | "ready" | "error">("loading");
   const [error, setError] = useState<string | null>(null);
@@ -82,7 +99,7 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
       // The bundler moves the library away from its worker file: serve the worker from our own route.
       maplibregl.setWorkerUrl(`${window.location.origin}/api/tiles/maplibre-worker`);
       const kind = kindOf(geometryType);
-      const tiles = [`${window.location.origin}/api/tiles/${encodeURIComponent(table)}/{z}/{x}/{y}.mvt`];
+      const tiles = [`${window.location.origin}${tilePath}`];
       const offline: StyleSpecification = {
         version: 8,
         sources: {},
@@ -100,8 +117,8 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
         style: basemapStyleUrl ?? offline,
         bounds: bbox
           ? [
-              [bbox[0], bbox[1]],
-              [bbox[2], bbox[3]],
+              [bbox[0], clampLat(bbox[1])],
+              [bbox[2], clampLat(bbox[3])],
             ]
           : undefined,
         fitBoundsOptions: { padding: 24, maxZoom: 14 },
@@ -117,7 +134,7 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
       (container.current as HTMLDivElement & { __map?: MapLibreMap }).__map = m;
       m.on("load", () => {
         m.addSource(SOURCE, { type: "vector", tiles, minzoom: 0, maxzoom: 16 });
-        const layers = dataLayers(table, kind);
+        const layers = dataLayers(sourceLayer, kind);
         for (const l of layers) m.addLayer(l);
         const ids = layers.map((l) => l.id);
         m.on("click", (e: MapMouseEvent) => {
@@ -155,7 +172,7 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
       cancelled = true;
       map?.remove();
     };
-  }, [table, geometryType, bbox, basemapStyleUrl]);
+  }, [tilePath, sourceLayer, geometryType, bbox, basemapStyleUrl]);
 
   return (
     <div className="relative">
@@ -169,7 +186,7 @@ export function LayerMap({ table, geometryType, bbox, featureCount, basemapStyle
         className="pointer-events-none absolute left-2 top-2 rounded bg-white/90 px-2 py-1 text-xs shadow dark:bg-slate-900/90 dark:text-slate-100"
         data-testid="map-feature-count"
       >
-        {featureCount === null ? "unknown number of" : featureCount.toLocaleString("en-US")} features ·{" "}
+        {featureCount === null ? "unknown number of" : featureCount.toLocaleString("en-US")} {noun} ·{" "}
         {geometryType.toLowerCase()}
         {tileCap && featureCount !== null && featureCount > tileCap ? (
           <span data-testid="tile-cap-note">
