@@ -10,8 +10,14 @@ import { log } from "../log";
 export function errorResponse(err: unknown): NextResponse {
   const e = toAppError(err);
   if (e.code === "internal") log.error("unhandled API error", { error: String((err as Error)?.stack ?? err) });
-  return NextResponse.json({ error: { code: e.code, message: e.message, ...(e.details ?? {}) } }, { status: e.status });
+  return NextResponse.json(
+    { error: { code: e.code, message: e.message, ...(e.details ?? {}) } },
+    // 503 is temporary by definition (database down, pool or tile renderers busy): say when to retry.
+    { status: e.status, headers: e.status === 503 ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : undefined },
+  );
 }
+
+export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Wraps a route handler so whatever it throws becomes the JSON envelope, and refuses

@@ -2,6 +2,7 @@ import "server-only";
 import { isInt64 } from "../api/params";
 import { decodeCursor, encodeCursor, tsKeySql } from "./cursor";
 import { keysetPage, SqlParams, timestampKeysetCondition } from "./keyset";
+import { countOrEstimate, type CountResult } from "./estimate";
 import { readQuery } from "./pool";
 import { escapeLike } from "./like";
 import { findGeoTable, GEO_SCHEMA, qualifiedGeoTable, quoteIdent } from "./identifiers";
@@ -224,10 +225,12 @@ export async function tableStats(table: string): Promise<TableStats | null> {
     : null;
 }
 
-/** Exact row count: one statement, for a single table (dialogs, layer page). */
-export async function exactRowCount(catalogName: string): Promise<number> {
-  const rows = await readQuery<{ n: string }>(`SELECT count(*)::text AS n FROM ${qualifiedGeoTable(catalogName)}`);
-  return Number(rows[0]?.n ?? 0);
+/**
+ * Rows of a layer for its page: exact up to 10,000, the planner's estimate above (said which), so
+ * a view of a 10M-row layer costs an EXPLAIN, not a full count.
+ */
+export async function layerRowCount(catalogName: string): Promise<CountResult> {
+  return countOrEstimate(`SELECT 1 FROM ${qualifiedGeoTable(catalogName)}`, []);
 }
 
 const isLonLatBbox = (b: number[] | null | undefined): b is number[] =>
@@ -241,7 +244,10 @@ const isLonLatBbox = (b: number[] | null | undefined): b is number[] =>
   b[0] <= b[2] &&
   b[1] <= b[3];
 
-/** The layer's extent in lon/lat: the metadata bbox when sane, else computed in PostGIS. */
+// Without statistics, an exact extent is computed over at most this many rows (then it is a sample).
+const EXACT_EXTENT_UP_TO = 100_000;
+
+/** The layer's extent in lon/lat: the metadata bbox when sane, else the planner's estimate from PostGIS statistics. */
 export async function layerBbox(
   catalogName: string,
   geom: GeometryColumn,
@@ -249,10 +255,16 @@ export async function layerBbox(
 ): Promise<number[] | null> {
   if (isLonLatBbox(metadataBbox)) return metadataBbox;
   const col = quoteIdent(geom.column);
+  // The planner's extent from the column statistics (no scan); an exact ST_Extent only for a small
+  // table that has no statistics yet.
   const rows = await readQuery<{ xmin: number; ymin: number; xmax: number; ymax: number }>(
-    `WITH e AS (SELECT ST_Transform(ST_SetSRID(ST_Extent(${col})::geometry, $1::int), 4326) AS g FROM ${qualifiedGeoTable(catalogName)})
+    `WITH est AS (SELECT ST_EstimatedExtent($2::text, $3::text, $4::text) AS box),
+          e AS (SELECT ST_Transform(ST_SetSRID(coalesce(
+                   (SELECT box FROM est),
+                   (SELECT ST_Extent(t.${col}) FROM (SELECT ${col} FROM ${qualifiedGeoTable(catalogName)} LIMIT $5) t)
+                 )::geometry, $1::int), 4326) AS g)
      SELECT ST_XMin(g) AS xmin, ST_YMin(g) AS ymin, ST_XMax(g) AS xmax, ST_YMax(g) AS ymax FROM e WHERE g IS NOT NULL`,
-    [geom.srid],
+    [geom.srid, GEO_SCHEMA, catalogName, geom.column, EXACT_EXTENT_UP_TO],
   );
   const r = rows[0];
   const b = r ? [r.xmin, r.ymin, r.xmax, r.ymax].map(Number) : null;
@@ -266,6 +278,8 @@ export interface LayerInfo {
   geometry: GeometryColumn | null;
   stats: TableStats | null;
   row_count: number | null;
+  /** false: row_count is the planner's estimate. */
+  row_count_exact: boolean;
   bbox: number[] | null;
 }
 
@@ -281,15 +295,25 @@ export async function getLayer(name: string): Promise<LayerInfo | null> {
       geometry: null,
       stats: null,
       row_count: null,
+      row_count_exact: false,
       bbox: metadata?.bbox ?? null,
     };
-  const [geometry, stats, row_count] = await Promise.all([
+  const [geometry, stats, count] = await Promise.all([
     geometryColumnOf(catalogName),
     tableStats(catalogName),
-    exactRowCount(catalogName),
+    layerRowCount(catalogName),
   ]);
   const bbox = geometry ? await layerBbox(catalogName, geometry, metadata?.bbox ?? null) : null;
-  return { table: catalogName, metadata, exists: true, geometry, stats, row_count, bbox };
+  return {
+    table: catalogName,
+    metadata,
+    exists: true,
+    geometry,
+    stats,
+    row_count: count.value,
+    row_count_exact: count.exact,
+    bbox,
+  };
 }
 
 export interface FeaturePage {

@@ -1,6 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { AppError } from "../api/errors";
+import { getConfig } from "../config";
+import { Limiter } from "../limiter";
 import { readQuery } from "./pool";
 import { attributeColumnsOf, geometryColumnOf, integerPrimaryKeyOf, type ColumnInfo, type GeometryColumn } from "./geo";
 import { escapeLiteral } from "pg";
@@ -17,6 +19,8 @@ export const TILE_EXTENT = 4096;
 export const TILE_BUFFER = 64;
 export const MAX_FEATURES_PER_TILE = 20_000;
 export const MAX_ZOOM = 24;
+/** How long a tile waits for a free renderer before it is refused (503). */
+export const TILE_QUEUE_MS = 10_000;
 const MAX_PROPERTIES = 6;
 const LAYER_CACHE_MS = 60_000;
 // A miss (no such table, or no geometry) is remembered only briefly: a table published a moment
@@ -24,6 +28,16 @@ const LAYER_CACHE_MS = 60_000;
 const MISS_CACHE_MS = 5_000;
 // At most this many tables are remembered; the oldest entry goes first.
 export const LAYER_CACHE_MAX = 500;
+
+/**
+ * At most this many tile queries per instance at once: a map asks for a dozen tiles at a time, so
+ * a few readers panning a large layer would otherwise take every connection of the reader pool
+ * and starve the other pages. The rest wait in line (bounded), then get a 503 with Retry-After.
+ */
+const g0 = globalThis as unknown as { __geoetlTileRenderers?: Limiter };
+// Made on first use (the configuration is read at request time, never at build time): half the reader pool.
+export const tileRenderers = (): Limiter =>
+  (g0.__geoetlTileRenderers ??= new Limiter(Math.max(1, Math.floor(getConfig().poolMax / 2)), TILE_QUEUE_MS));
 
 // The pipeline's standard columns: not interesting on a map.
 const STANDARD_COLUMNS = new Set([
@@ -193,7 +207,7 @@ export async function getTile(name: string, z: number, x: number, y: number): Pr
  * and `capped`; an empty tile is null (HTTP 204), a full one gets an ETag from its bytes.
  */
 export async function runTileQuery(sql: string, params: unknown[]): Promise<Tile> {
-  const rows = await readQuery<{ tile: Buffer | null; capped: boolean | null }>(sql, params);
+  const rows = await tileRenderers().run(() => readQuery<{ tile: Buffer | null; capped: boolean | null }>(sql, params));
   const data = rows[0]?.tile;
   if (!data || data.length === 0) return { data: null, etag: null, capped: false };
   return { data, etag: `"${createHash("sha1").update(data).digest("base64url")}"`, capped: !!rows[0]?.capped };

@@ -134,8 +134,28 @@ describe("layer page data", () => {
     expect(layer.geometry).toMatchObject({ column: "geom", srid: 3857 });
     const { rows } = await db.client.query(`SELECT count(*)::int AS n FROM geo.countries_web_mercator`);
     expect(layer.row_count).toBe(rows[0].n);
+    expect(layer.row_count_exact).toBe(true);
     expect(layer.bbox![0]).toBeGreaterThanOrEqual(-180);
     expect(layer.bbox![3]).toBeLessThanOrEqual(90);
+  });
+
+  it("a large layer without a bbox in its metadata costs no full scan: estimated count and extent, said so", async () => {
+    await db.client.query(`
+      CREATE TABLE geo.big_points (objectid SERIAL PRIMARY KEY, geom geometry(Point, 4326));
+      INSERT INTO geo.big_points (geom)
+        SELECT ST_SetSRID(ST_MakePoint(10 + (n % 100) / 10.0, 40 + (n / 100 % 100) / 10.0), 4326) FROM generate_series(1, 60000) n;
+      ANALYZE geo.big_points;`);
+    const layer = (await getLayer("big_points"))!;
+    expect(layer.row_count_exact).toBe(false);
+    expect(layer.row_count).toBeGreaterThan(50_000);
+    expect(layer.row_count).toBeLessThan(70_000);
+    // The planner's extent (column statistics) covers the data, roughly.
+    const [w, s2, e, n] = layer.bbox!;
+    expect(w).toBeLessThanOrEqual(10.01);
+    expect(s2).toBeLessThanOrEqual(40.01);
+    expect(e).toBeGreaterThanOrEqual(19.8);
+    expect(n).toBeGreaterThanOrEqual(49.8);
+    expect(e).toBeLessThan(21);
   });
 
   it("knows orphans both ways, and nothing at all", async () => {

@@ -107,8 +107,13 @@ export default async function LayerPage({ params, searchParams }: Props) {
                 : m?.geometry_type}
             </Field>
             <Field label="Features">
-              {countOrDash(layer.row_count ?? m?.feature_count)}
-              {m?.feature_count !== undefined && layer.row_count !== null && m?.feature_count !== layer.row_count
+              {layer.row_count !== null
+                ? formatCount(layer.row_count, layer.row_count_exact)
+                : countOrDash(m?.feature_count)}
+              {layer.row_count_exact &&
+              m?.feature_count !== undefined &&
+              layer.row_count !== null &&
+              m?.feature_count !== layer.row_count
                 ? ` (metadata says ${countOrDash(m?.feature_count)})`
                 : ""}
             </Field>
