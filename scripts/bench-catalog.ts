@@ -10,9 +10,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { Client } from "pg";
+import { benchUrl, percentiles, tileOf, withClient } from "./bench-lib";
 import { migrate } from "../lib/db/migrate";
 
-const PGPORT = process.env.PGPORT ?? "54329";
 const DB = process.env.BENCH_DB ?? "geoetl_bench_catalog";
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const ITEMS = 1_000_000;
@@ -20,39 +20,31 @@ const REQUESTS = 1_000_000;
 const COLLECTIONS = ["bench-a", "bench-b", "bench-c", "bench-d", "bench-e"];
 if (!/^[a-z_][a-z0-9_]*$/.test(DB)) throw new Error(`BENCH_DB must be a plain identifier, got ${DB}`);
 
-const url = (db: string, user = "postgres") => `postgresql://${user}@127.0.0.1:${PGPORT}/${db}?sslmode=disable`;
+const url = benchUrl;
 const log = (...a: unknown[]) => console.error("[bench]", ...a);
 process.env.DATABASE_URL = url(DB);
 process.env.DATABASE_READER_URL = url(DB, "geoetl_reader");
 
-async function withClient<T>(db: string, fn: (c: Client) => Promise<T>, user = "postgres"): Promise<T> {
-  const c = new Client({ connectionString: url(db, user) });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const withDb = <T>(db: string, fn: (c: Client) => Promise<T>, user = "postgres") => withClient(url(db, user), fn);
 
 async function prepare(): Promise<void> {
   execFileSync("bash", ["scripts/db.sh", "start"], { stdio: "inherit" });
-  const exists = await withClient(
+  const exists = await withDb(
     "postgres",
     async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB])).rowCount === 1,
   );
   if (exists && process.env.BENCH_REBUILD !== "1") {
-    const n = await withClient(
+    const n = await withDb(
       DB,
       async (c) => (await c.query(`SELECT count(*)::int AS n FROM app.api_requests`)).rows[0].n as number,
     );
     if (n === REQUESTS) return log(`reusing ${DB} (BENCH_REBUILD=1 to regenerate)`);
   }
-  await withClient("postgres", async (c) => {
+  await withDb("postgres", async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${DB}`);
   });
-  await withClient(DB, async (c) => {
+  await withDb(DB, async (c) => {
     await migrate(c, { fixtures: true });
     const t0 = Date.now();
     await c.query("BEGIN; SET LOCAL search_path TO pgstac, public;");
@@ -84,17 +76,13 @@ async function prepare(): Promise<void> {
       SELECT md5('r' || n), 'dataset-' || (n % 5000), 'file-' || n || '.gpkg', 'v1', md5('j' || n) || md5('k' || n),
              (ARRAY['vector', 'raster'])[1 + n % 2], (ARRAY['completed', 'completed', 'completed', 'failed', 'processing', 'pending'])[1 + n % 6],
              '{}'::jsonb, timestamptz '2025-01-01' + n * interval '20 seconds', timestamptz '2025-01-01' + n * interval '20 seconds'
-        FROM generate_series(1, ${REQUESTS}) n;
-      VACUUM ANALYZE;`);
+        FROM generate_series(1, ${REQUESTS}) n;`);
+    await c.query("VACUUM ANALYZE"); // not in a transaction block: its own statement
     log(`${REQUESTS} API requests; ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   });
 }
 
-const stats = (ms: number[]) => {
-  const s = [...ms].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { median: q(0.5), p95: q(0.95) };
-};
+const stats = percentiles;
 
 async function time(fn: () => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < 3; i++) await fn(); // warm up plans and caches
@@ -105,14 +93,6 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
     out.push(performance.now() - t);
   }
   return out;
-}
-
-function tileOf(lon: number, lat: number, z: number): [number, number] {
-  const n = 2 ** z;
-  const r = (lat * Math.PI) / 180;
-  const x = Math.floor(((lon + 180) / 360) * n);
-  const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
-  return [Math.min(n - 1, Math.max(0, x)), Math.min(n - 1, Math.max(0, y))];
 }
 
 async function main() {

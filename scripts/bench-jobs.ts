@@ -235,7 +235,6 @@ async function main() {
   // The app's functions, pointed at the bench database (config is read on first use).
   process.env.DATABASE_URL = url("postgres");
   process.env.DATABASE_READER_URL = url("geoetl_reader");
-  process.env.AUTH_MODE = "local";
   const jobs = await import("../lib/db/jobs");
   const tasks = await import("../lib/db/tasks");
   const overview = await import("../lib/db/overview");
@@ -336,17 +335,13 @@ async function main() {
       log(`no production build in ${distDir}: building ...`);
       execFileSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_DIST_DIR: distDir } });
     }
-    const secret = process.env.LOCAL_AUTH_SECRET ?? readFileSync(".data/local-auth-secret", "utf8").trim();
     const env = {
       ...process.env,
       DATABASE_URL: url("postgres"),
       DATABASE_READER_URL: url("geoetl_reader"),
-      AUTH_MODE: "local",
-      LOCAL_AUTH_SECRET: secret,
-      ALLOW_LOCAL_AUTH_IN_PRODUCTION_BUILD: "1",
       NODE_ENV: "production" as const,
     };
-    token = execFileSync("npx", ["tsx", "scripts/token.ts", "reader", "bench"], {
+    token = execFileSync("npx", ["tsx", "scripts/token.ts", "reader"], {
       encoding: "utf8",
       env: { ...env, NODE_ENV: "development" },
       stdio: ["ignore", "pipe", "ignore"],

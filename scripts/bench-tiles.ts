@@ -16,9 +16,9 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { Client } from "pg";
+import { benchUrl, percentiles, tileOf, withClient } from "./bench-lib";
 import { migrate } from "../lib/db/migrate";
 
-const PGPORT = process.env.PGPORT ?? "54329";
 const DB = process.env.BENCH_DB ?? "geoetl_bench_tiles";
 const PORT = Number(process.env.BENCH_PORT ?? 3297);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -28,40 +28,31 @@ const CONCURRENCY = 8;
 const CONCURRENT_SECONDS = 10;
 if (!/^[a-z_][a-z0-9_]*$/.test(DB)) throw new Error(`BENCH_DB must be a plain identifier, got ${DB}`);
 
-const url = (db: string, user = "postgres") => `postgresql://${user}@127.0.0.1:${PGPORT}/${db}?sslmode=disable`;
+const url = benchUrl;
 const log = (...a: unknown[]) => console.error("[bench]", ...a);
 process.env.DATABASE_URL = url(DB);
 process.env.DATABASE_READER_URL = url(DB, "geoetl_reader");
-process.env.AUTH_MODE = "local";
 
-async function withClient<T>(db: string, fn: (c: Client) => Promise<T>, user = "postgres"): Promise<T> {
-  const c = new Client({ connectionString: url(db, user) });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const withDb = <T>(db: string, fn: (c: Client) => Promise<T>, user = "postgres") => withClient(url(db, user), fn);
 
 async function prepareDatabase(): Promise<void> {
   execFileSync("bash", ["scripts/db.sh", "start"], { stdio: "inherit" });
-  const exists = await withClient(
+  const exists = await withDb(
     "postgres",
     async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB])).rowCount === 1,
   );
   if (exists && process.env.BENCH_REBUILD !== "1") {
-    const ready = await withClient(
+    const ready = await withDb(
       DB,
       async (c) => (await c.query(`SELECT to_regclass('geo.bench_points') IS NOT NULL AS ok`)).rows[0].ok as boolean,
     );
     if (ready) return log(`reusing ${DB} (BENCH_REBUILD=1 to regenerate)`);
   }
-  await withClient("postgres", async (c) => {
+  await withDb("postgres", async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${DB}`);
   });
-  await withClient(DB, async (c) => {
+  await withDb(DB, async (c) => {
     await migrate(c, { fixtures: true });
     const t0 = Date.now();
     // 100 cluster centres on land-ish latitudes; 80% of features near a centre, 20% anywhere.
@@ -102,14 +93,6 @@ async function prepareDatabase(): Promise<void> {
   });
 }
 
-function tileOf(lon: number, lat: number, z: number): [number, number] {
-  const n = 2 ** z;
-  const r = (lat * Math.PI) / 180;
-  const x = Math.floor(((lon + 180) / 360) * n);
-  const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
-  return [Math.min(n - 1, Math.max(0, x)), Math.min(n - 1, Math.max(0, y))];
-}
-
 /** Tiles "over the data": around the cluster centres, deterministic. */
 function tileList(z: number): [number, number, number][] {
   const out: [number, number, number][] = [];
@@ -123,11 +106,7 @@ function tileList(z: number): [number, number, number][] {
   return out;
 }
 
-const stats = (ms: number[]) => {
-  const s = [...ms].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { median: q(0.5), p95: q(0.95) };
-};
+const stats = percentiles;
 
 async function portInUse(port: number): Promise<boolean> {
   try {
@@ -172,7 +151,7 @@ async function main() {
   const { tileSqlFor } = await import("../lib/db/tiles");
   const { orphanReport } = await import("../lib/db/orphans");
   const { pools } = await import("../lib/db/pool");
-  const token = execFileSync("npx", ["tsx", "scripts/token.ts", "reader", "bench"], {
+  const token = execFileSync("npx", ["tsx", "scripts/token.ts", "reader"], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "ignore"],
   })

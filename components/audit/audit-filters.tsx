@@ -1,8 +1,8 @@
 "use client";
-import Link from "next/link";
 import { useQueryStates } from "nuqs";
 import { useState, type FormEvent } from "react";
 import {
+  ClearLink,
   ApplyButton,
   CheckboxGroup,
   DateRangeInputs,
@@ -99,9 +99,7 @@ export function AuditFilters() {
           <DateRangeInputs since={since} until={until} onSince={setSince} onUntil={setUntil} />
         ) : null}
         <ApplyButton />
-        <Link href="/audit" className="py-1.5 text-sm text-sky-700 underline dark:text-sky-400">
-          Clear
-        </Link>
+        <ClearLink href="/audit" />
       </div>
     </form>
   );

@@ -1,8 +1,7 @@
 "use client";
-import Link from "next/link";
 import { useQueryStates } from "nuqs";
 import { useState, type FormEvent } from "react";
-import { ApplyButton, DateRangeInputs, inputClass, SelectField } from "@/components/ui/filter-controls";
+import { ApplyButton, ClearLink, DateRangeInputs, inputClass, SelectField } from "@/components/ui/filter-controls";
 import { API_REQUEST_STATUSES } from "@/lib/db/catalog-params";
 import { fromLocalInput, toLocalInput } from "@/lib/format";
 import { apiRequestsUrl, type ApiRequestsUrlState } from "@/lib/url-state/catalog";
@@ -60,11 +59,7 @@ export function ApiRequestFilters({ dataTypes }: { dataTypes: string[] }) {
       </label>
       <DateRangeInputs since={since} until={until} onSince={setSince} onUntil={setUntil} />
       <ApplyButton />
-      {filtered ? (
-        <Link href="/activity" className="py-1.5 text-sm text-sky-700 underline dark:text-sky-400">
-          Clear
-        </Link>
-      ) : null}
+      {filtered ? <ClearLink href="/activity" /> : null}
     </form>
   );
 }

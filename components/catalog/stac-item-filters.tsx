@@ -1,8 +1,7 @@
 "use client";
-import Link from "next/link";
 import { useQueryStates } from "nuqs";
 import { useState, type FormEvent } from "react";
-import { ApplyButton, DateRangeInputs, inputClass } from "@/components/ui/filter-controls";
+import { ApplyButton, ClearLink, DateRangeInputs, inputClass } from "@/components/ui/filter-controls";
 import { fromLocalInput, toLocalInput } from "@/lib/format";
 import { stacItemsUrl } from "@/lib/url-state/catalog";
 
@@ -38,11 +37,7 @@ export function StacItemFilters({ clearHref }: { clearHref: string }) {
       </label>
       <DateRangeInputs since={since} until={until} onSince={setSince} onUntil={setUntil} />
       <ApplyButton />
-      {filtered ? (
-        <Link href={clearHref} className="py-1.5 text-sm text-sky-700 underline dark:text-sky-400">
-          Clear
-        </Link>
-      ) : null}
+      {filtered ? <ClearLink href={clearHref} /> : null}
     </form>
   );
 }

@@ -1,8 +1,7 @@
 "use client";
-import Link from "next/link";
 import { useQueryStates } from "nuqs";
 import { useState, type FormEvent } from "react";
-import { ApplyButton, inputClass, SelectField } from "@/components/ui/filter-controls";
+import { ApplyButton, ClearLink, inputClass, SelectField } from "@/components/ui/filter-controls";
 import { geoUrl } from "@/lib/url-state/geo";
 
 /** The /geo filters, written to the URL through the page's parsers (a change starts at the first page). */
@@ -43,11 +42,7 @@ export function LayerFilters() {
         <option value="false">not catalogued</option>
       </SelectField>
       <ApplyButton />
-      {filtered ? (
-        <Link href="/geo" className="text-sm underline">
-          Clear
-        </Link>
-      ) : null}
+      {filtered ? <ClearLink href="/geo" /> : null}
     </form>
   );
 }

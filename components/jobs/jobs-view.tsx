@@ -7,7 +7,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { formatCount, formatDuration, shortId } from "@/lib/format";
 import { QueryLiveRefresh } from "@/components/ui/live-refresh";
 import { Notice } from "@/components/ui/notice";
-import { Pager } from "@/components/ui/pager";
+import { KeysetPager } from "@/components/ui/pager";
 import { Table, Th } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { JobSummary } from "@/lib/db/jobs";
@@ -243,11 +243,11 @@ export function JobsView({ state, initial, jobTypes }: { state: JobsUrlState; in
           })}
         </Table>
       )}
-      <Pager
-        summary={data.jobs.length ? `${data.jobs.length} on this page` : undefined}
-        firstHref={state.cursor ? jobsHref("/jobs", { ...state, cursor: null }) : null}
-        prevHref={data.prev_cursor ? jobsHref("/jobs", { ...state, cursor: data.prev_cursor }) : null}
-        nextHref={data.next_cursor ? jobsHref("/jobs", { ...state, cursor: data.next_cursor }) : null}
+      <KeysetPager
+        rows={data.jobs.length}
+        cursor={state.cursor}
+        page={data}
+        href={(cursor) => jobsHref("/jobs", { ...state, cursor })}
       />
     </div>
   );

@@ -2,7 +2,14 @@
 import Link from "next/link";
 import { useQueryStates } from "nuqs";
 import { useState, type FormEvent } from "react";
-import { ApplyButton, CheckboxGroup, inputClass, SelectField, toggled } from "@/components/ui/filter-controls";
+import {
+  ApplyButton,
+  CheckboxGroup,
+  ClearLink,
+  inputClass,
+  SelectField,
+  toggled,
+} from "@/components/ui/filter-controls";
 import { TASK_STATUSES } from "@/lib/db/jobs-params";
 import { PAGE_SIZES } from "@/lib/url-state/presets";
 import { tasksUrl, type TasksUrlState } from "@/lib/url-state/tasks";
@@ -72,11 +79,7 @@ export function TaskFilters({ taskTypes, stuckMinutes }: { taskTypes: string[]; 
         ))}
       </SelectField>
       <ApplyButton />
-      {filtered ? (
-        <Link href="/tasks" className="text-sm text-sky-700 underline dark:text-sky-400">
-          Clear
-        </Link>
-      ) : null}
+      {filtered ? <ClearLink href="/tasks" /> : null}
       <Link href="/tasks?status=failed" className="text-sm text-sky-700 underline dark:text-sky-400">
         Failed
       </Link>

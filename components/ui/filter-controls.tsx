@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import type { ReactNode } from "react";
 
 /**
@@ -103,5 +104,14 @@ export function ApplyButton() {
     >
       Apply
     </button>
+  );
+}
+
+/** Back to the plain view (no filter). */
+export function ClearLink({ href }: { href: string }) {
+  return (
+    <Link href={href} className="py-1.5 text-sm text-sky-700 underline dark:text-sky-400">
+      Clear
+    </Link>
   );
 }

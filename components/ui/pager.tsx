@@ -54,3 +54,30 @@ export function Pager({
     </nav>
   );
 }
+
+/** The Pager of a keyset page: `href(cursor)` links to a position (null = the first page). */
+export function KeysetPager({
+  rows,
+  cursor,
+  page,
+  href,
+  ...labels
+}: {
+  rows: number;
+  /** The current position (none on the first page). */
+  cursor: string | null | undefined;
+  page: { next_cursor: string | null; prev_cursor: string | null };
+  href: (cursor: string | null) => string;
+  prevLabel?: string;
+  nextLabel?: string;
+}) {
+  return (
+    <Pager
+      summary={rows ? `${rows.toLocaleString("en-US")} on this page` : undefined}
+      firstHref={cursor ? href(null) : null}
+      prevHref={page.prev_cursor ? href(page.prev_cursor) : null}
+      nextHref={page.next_cursor ? href(page.next_cursor) : null}
+      {...labels}
+    />
+  );
+}

@@ -1,4 +1,6 @@
 import "server-only";
+import { requireRole } from "../auth/guard";
+import { apiRoute } from "./respond";
 import { AppError } from "./errors";
 import type { Tile } from "../db/tiles";
 import { MAX_FEATURES_PER_TILE } from "../db/tiles";
@@ -47,5 +49,22 @@ export function tileResponse(req: Request, tile: Tile, timing: { started: number
       "Content-Type": "application/vnd.mapbox-vector-tile",
       "Content-Length": String(tile.data.length),
     },
+  });
+}
+
+/**
+ * A tile route: GET .../{z}/{x}/{y}.mvt for a reader; `render` draws the tile for the route's
+ * other path parameters. Every tile route is this, so they answer alike.
+ */
+export function tileRoute<P extends Record<string, string>>(
+  render: (params: P, z: number, x: number, y: number) => Promise<Tile>,
+) {
+  return apiRoute(async (req, ctx: { params: Promise<P & { z: string; x: string; y: string }> }) => {
+    const started = performance.now();
+    await requireRole("reader");
+    const p = await ctx.params;
+    const [z, x, y] = tileCoords(p);
+    const queried = performance.now();
+    return tileResponse(req, await render(p, z, x, y), { started, queried });
   });
 }

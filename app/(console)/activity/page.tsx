@@ -6,7 +6,7 @@ import { InvalidLinkNotice } from "@/components/ui/invalid-link-notice";
 import { LiveRefresh } from "@/components/ui/live-refresh";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
-import { Pager } from "@/components/ui/pager";
+import { KeysetPager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageRole } from "@/lib/auth/page";
 import { apiRequestDataTypes, janitorTypeStatus, listApiRequests } from "@/lib/db/activity";
@@ -101,12 +101,7 @@ export default async function ActivityPage({
           ))}
         </Table>
       )}
-      <Pager
-        summary={page.rows.length ? `${page.rows.length} on this page` : undefined}
-        firstHref={p.cursor ? href(null) : null}
-        prevHref={page.prev_cursor ? href(page.prev_cursor) : null}
-        nextHref={page.next_cursor ? href(page.next_cursor) : null}
-      />
+      <KeysetPager rows={page.rows.length} cursor={p.cursor} page={page} href={href} />
     </>
   );
 }

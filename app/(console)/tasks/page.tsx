@@ -5,7 +5,7 @@ import { InvalidLinkNotice } from "@/components/ui/invalid-link-notice";
 import { LiveRefresh } from "@/components/ui/live-refresh";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
-import { Pager } from "@/components/ui/pager";
+import { KeysetPager } from "@/components/ui/pager";
 import { requirePageRole } from "@/lib/auth/page";
 import { countTasks, listTaskTypes, listTasks } from "@/lib/db/tasks";
 import { formatCount } from "@/lib/format";
@@ -76,12 +76,7 @@ export default async function TasksPage({ searchParams }: { searchParams: SP }) 
       ) : (
         <TaskTable tasks={page.tasks} showJob stuckMinutes={page.stuck_threshold_minutes} />
       )}
-      <Pager
-        summary={page.tasks.length ? `${page.tasks.length} on this page` : undefined}
-        firstHref={p.cursor ? q(null) : null}
-        prevHref={page.prev_cursor ? q(page.prev_cursor) : null}
-        nextHref={page.next_cursor ? q(page.next_cursor) : null}
-      />
+      <KeysetPager rows={page.tasks.length} cursor={p.cursor} page={page} href={q} />
     </>
   );
 }

@@ -2,7 +2,7 @@ import { LayerFilters } from "@/components/geo/layer-filters";
 import { InvalidLinkNotice } from "@/components/ui/invalid-link-notice";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
-import { Pager } from "@/components/ui/pager";
+import { KeysetPager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageRole } from "@/lib/auth/page";
 import { listMetadataPage } from "@/lib/db/geo";
@@ -118,12 +118,7 @@ export default async function GeoLayersPage({
           ))}
         </Table>
       )}
-      <Pager
-        summary={data.metadata.length ? `${data.metadata.length} on this page` : undefined}
-        firstHref={p.cursor ? href(null) : null}
-        prevHref={data.prev_cursor ? href(data.prev_cursor) : null}
-        nextHref={data.next_cursor ? href(data.next_cursor) : null}
-      />
+      <KeysetPager rows={data.metadata.length} cursor={p.cursor} page={data} href={href} />
     </>
   );
 }

@@ -9,7 +9,7 @@ import { JsonViewer } from "@/components/ui/json-viewer";
 import { LiveRefresh } from "@/components/ui/live-refresh";
 import { InvalidLinkNotice } from "@/components/ui/invalid-link-notice";
 import { Notice } from "@/components/ui/notice";
-import { Pager } from "@/components/ui/pager";
+import { KeysetPager } from "@/components/ui/pager";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePageRole } from "@/lib/auth/page";
 import { pathParam } from "@/lib/path-param";
@@ -220,11 +220,11 @@ export default async function JobPage({ params, searchParams }: Props) {
             ))}
           </div>
         )}
-        <Pager
-          summary={`${page.tasks.length} tasks on this page (${TASKS_PER_PAGE} per page)`}
-          firstHref={tf.cursor ? link({ stage: tf.stage, status: statusList }) : null}
-          prevHref={page.prev_cursor ? link({ stage: tf.stage, status: statusList, cursor: page.prev_cursor }) : null}
-          nextHref={page.next_cursor ? link({ stage: tf.stage, status: statusList, cursor: page.next_cursor }) : null}
+        <KeysetPager
+          rows={page.tasks.length}
+          cursor={tf.cursor}
+          page={page}
+          href={(cursor) => link({ stage: tf.stage, status: statusList, cursor })}
           prevLabel="← Previous"
           nextLabel="Next →"
         />

@@ -4,7 +4,7 @@ import { StacItemFilters } from "@/components/catalog/stac-item-filters";
 import { InvalidLinkNotice } from "@/components/ui/invalid-link-notice";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
-import { Pager } from "@/components/ui/pager";
+import { KeysetPager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { VectorMap } from "@/components/ui/vector-map";
 import { requirePageRole } from "@/lib/auth/page";
@@ -130,12 +130,7 @@ export default async function StacCollectionPage({ params, searchParams }: Props
           ))}
         </Table>
       )}
-      <Pager
-        summary={page.rows.length ? `${page.rows.length} on this page` : undefined}
-        firstHref={p.cursor ? href(null) : null}
-        prevHref={page.prev_cursor ? href(page.prev_cursor) : null}
-        nextHref={page.next_cursor ? href(page.next_cursor) : null}
-      />
+      <KeysetPager rows={page.rows.length} cursor={p.cursor} page={page} href={href} />
     </>
   );
 }

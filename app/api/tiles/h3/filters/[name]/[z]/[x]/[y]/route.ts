@@ -1,18 +1,7 @@
-import { apiRoute } from "@/lib/api/respond";
-import { tileCoords, tileResponse } from "@/lib/api/tile-response";
-import { requireRole } from "@/lib/auth/guard";
+import { tileRoute } from "@/lib/api/tile-response";
 import { catalogTile } from "@/lib/db/catalog-tiles";
 
 export const dynamic = "force-dynamic";
 
-type Ctx = { params: Promise<{ name: string; z: string; x: string; y: string }> };
-
-/** GET /api/tiles/h3/filters/{name}/{z}/{x}/{y}.mvt: the cells an H3 reference filter names, as a vector tile. */
-export const GET = apiRoute(async (req, ctx: Ctx) => {
-  const started = performance.now();
-  await requireRole("reader");
-  const p = await ctx.params;
-  const [z, x, y] = tileCoords(p);
-  const queried = performance.now();
-  return tileResponse(req, await catalogTile("filter", p.name, z, x, y), { started, queried });
-});
+/** GET /api/tiles/h3/filters/{name}/{z}/{x}/{y}.mvt: the cells an H3 reference filter names. */
+export const GET = tileRoute<{ name: string }>((p, z, x, y) => catalogTile("filter", p.name, z, x, y));
