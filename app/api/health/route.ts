@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { RETRY_AFTER_SECONDS } from "@/lib/api/respond";
 import { checkDatabase } from "@/lib/db/health";
 
 export const dynamic = "force-dynamic";
@@ -11,6 +12,9 @@ export async function GET() {
   const db = await checkDatabase();
   return NextResponse.json(
     { status: db.ok ? "ok" : "degraded", database: db.ok ? "ok" : "unavailable" },
-    { status: db.ok ? 200 : 503, headers: { "Cache-Control": "no-store" } },
+    {
+      status: db.ok ? 200 : 503,
+      headers: { "Cache-Control": "no-store", ...(db.ok ? {} : { "Retry-After": String(RETRY_AFTER_SECONDS) }) },
+    },
   );
 }
