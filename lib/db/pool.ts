@@ -41,8 +41,15 @@ function createPools(): Pools {
     },
   });
   // An idle client that loses its connection emits 'error'; without a listener that kills the process.
-  for (const p of new Set([admin, reader, health]))
+  for (const p of new Set([admin, reader, health])) {
     p.on("error", (err) => log.error("idle database client error", { error: err.message }));
+    // A connection that dies while checked out (backend terminated, failover) emits 'error' on its
+    // client: with no listener that is an uncaught exception and takes the whole server down. The
+    // query in flight fails on its own; this only keeps the process alive and says what happened.
+    p.on("connect", (client) =>
+      client.on("error", (err) => log.warn("database connection lost", { error: err.message })),
+    );
+  }
   return { admin, reader, health };
 }
 

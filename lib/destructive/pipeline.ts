@@ -217,13 +217,11 @@ export async function runOperation<R>(
     const acquired = await lock(client, op, rawTarget);
     if (!acquired) {
       const running = await describeRunning();
-      return await fail(
+      // Thrown, not fail(): the catch below audits it (fail() here audited every refusal twice).
+      throw new AppError(
         "conflict",
-        new AppError(
-          "conflict",
-          `${running ?? "Another maintenance operation"} is running; retry when it has finished.`,
-          { reason: "busy" },
-        ),
+        `${running ?? "Another maintenance operation"} is running; retry when it has finished.`,
+        { reason: "busy" },
       );
     }
     runId = await startRun(op, rawTarget, base.actor.name, client);
