@@ -11,12 +11,10 @@
  *    GeoJSON of the same features; time of the orphan report over 1,000 geo tables.
  * Env: BENCH_DB, BENCH_PORT (3297; refused when something already listens there), BENCH_ROWS (1000000), BENCH_REBUILD=1 to regenerate data.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { Client } from "pg";
-import { benchUrl, percentiles, tileOf, withClient } from "./bench-lib";
+import { benchUrl, percentiles, readerToken, startNextServer, tileOf, withClient } from "./bench-lib";
 import { migrate } from "../lib/db/migrate";
 
 const DB = process.env.BENCH_DB ?? "geoetl_bench_tiles";
@@ -108,56 +106,14 @@ function tileList(z: number): [number, number, number][] {
 
 const stats = percentiles;
 
-async function portInUse(port: number): Promise<boolean> {
-  try {
-    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function startServer(): Promise<ChildProcess> {
-  // Never talk to (or fight with) somebody else's server on the same port.
-  if (await portInUse(PORT)) throw new Error(`port ${PORT} is already in use: set BENCH_PORT to a free port`);
-  if (!existsSync(path.join(DIST, "BUILD_ID"))) {
-    log(`no production build in ${DIST}: building (NEXT_DIST_DIR=${DIST})`);
-    execFileSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_DIST_DIR: DIST } });
-  }
-  // node + next's own bin (not npx), so `child` is the server itself and kill() stops it.
-  const child = spawn(
-    process.execPath,
-    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT), "-H", "127.0.0.1"],
-    {
-      env: { ...process.env, NEXT_DIST_DIR: DIST, ORPHAN_CHECK_INTERVAL_HOURS: "0", DB_POOL_MAX: "10" },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
-  for (let i = 0; i < 120; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${PORT}/api/health`);
-      if (r.ok) return child;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  child.kill();
-  throw new Error("next start did not come up");
-}
+const startServer = () => startNextServer({ port: PORT, distDir: DIST, env: { DB_POOL_MAX: "10" }, log });
 
 async function main() {
   await prepareDatabase();
   const { tileSqlFor } = await import("../lib/db/tiles");
   const { orphanReport } = await import("../lib/db/orphans");
   const { pools } = await import("../lib/db/pool");
-  const token = execFileSync("npx", ["tsx", "scripts/token.ts", "reader"], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "ignore"],
-  })
-    .trim()
-    .split("\n")
-    .pop()!;
+  const token = readerToken();
   const server = await startServer();
   const results: Record<string, unknown> = {};
   try {
