@@ -58,7 +58,11 @@ test("live refresh on a server-rendered page (tasks): a change in the database s
   await expect(row).toBeVisible();
   const next = task.status === "completed" ? "pending" : "completed";
   await expect(row.getByText(next, { exact: true })).toHaveCount(0);
-  await page.getByLabel("Live refresh").selectOption("5");
+  // Until the page has hydrated a choice does not stick: choose until it is remembered.
+  await expect(async () => {
+    await page.getByLabel("Live refresh").selectOption("5");
+    expect(await page.evaluate(() => localStorage.getItem("geoetl.refresh.tasks"))).toBe("5");
+  }).toPass();
   try {
     await db.query("UPDATE app.tasks SET status = $2 WHERE task_id = $1", [task.task_id, next]);
     await expect(row.getByText(next, { exact: true })).toBeVisible({ timeout: 15_000 });
