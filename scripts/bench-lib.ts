@@ -67,7 +67,13 @@ export async function startNextServer(opts: {
     process.execPath,
     [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
     {
-      env: { ...process.env, NEXT_DIST_DIR: distDir, ORPHAN_CHECK_INTERVAL_HOURS: "0", ...opts.env },
+      env: {
+        ...process.env,
+        NEXT_DIST_DIR: distDir,
+        ORPHAN_CHECK_INTERVAL_HOURS: "0",
+        CONSOLE_ORIGIN: `http://127.0.0.1:${port}`,
+        ...opts.env,
+      },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
