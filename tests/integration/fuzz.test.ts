@@ -5,7 +5,8 @@ import { testDatabase } from "../helpers/db";
 import { setAuthorization } from "../helpers/next-headers";
 
 /**
- * Bad input, fuzzed (fast-check): every read route and the unpublish mutation get random values
+ * Bad input, fuzzed (fast-check): every read route, the unpublish mutation and the destructive
+ * server action (random forms) get random values
  * for their parameters (text with quotes, unicode and NUL, SQL fragments, huge and negative
  * numbers, repeated keys where one value goes, forged cursors, crafted path names). Whatever
  * comes in: no 5xx; an error is JSON naming what was wrong (400 names the parameter); and the
@@ -289,6 +290,45 @@ describe("fuzzed input: never a 5xx, always an error that names the problem, the
       );
     });
   }
+
+  it(`the destructive server action: ${RUNS_PER_ROUTE} random forms`, { timeout: 120_000 }, async () => {
+    const { runOperationAction } = await import("@/lib/destructive/actions");
+    const { OPERATIONS } = await import("@/lib/destructive/registry");
+    setAuthorization(admin);
+    const field = fc.constantFrom(
+      "table_name",
+      "days",
+      "before",
+      "pid",
+      "mode",
+      "cascade",
+      "fingerprint",
+      "confirmation",
+      "accept_dependents",
+      "operation",
+      "$ACTION_ID_x",
+      "x",
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.constantFrom(...Object.keys(OPERATIONS)), value),
+        fc.array(fc.tuple(field, value), { maxLength: 6 }),
+        async (operation, pairs) => {
+          const form = new FormData();
+          form.append("operation", operation);
+          for (const [k, v] of pairs) form.append(k, v);
+          if (pairs.some(([k, v]) => k === "table_name" && KNOWN_TABLES.has(v))) return; // a real table: not fuzz
+          const state = await runOperationAction({ ok: false }, form);
+          total++;
+          // Never thrown, never done without the typed confirmation of the plan: a refusal that says why.
+          expect(state.ok, JSON.stringify(pairs)).toBe(false);
+          expect(typeof state.message === "string" && state.message.length > 0).toBe(true);
+          for (const msg of Object.values(state.fieldErrors ?? {})) expect(msg).toBeTruthy();
+        },
+      ),
+      { numRuns: RUNS_PER_ROUTE, seed: Number(process.env.FUZZ_SEED ?? 20261202) },
+    );
+  });
 
   it("ran at least 10,000 cases in all, and left the catalog exactly as it was", async () => {
     // FUZZ_RUNS (a quicker local run) lowers the bar; npm test runs the full 10,000+.
