@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError } from "../api/errors";
+import { isSafeText } from "../api/params";
 import { readQuery } from "./pool";
 import { MAX_FEATURES_PER_TILE, runTileQuery, TILE_BUFFER, TILE_EXTENT, validateTileCoords, type Tile } from "./tiles";
 
@@ -84,6 +85,8 @@ export async function catalogTile(
   y: number,
 ): Promise<Tile> {
   validateTileCoords(z, x, y);
+  // A name PostgreSQL cannot hold as text (NUL, control characters) or longer than any id names nothing.
+  if (!isSafeText(name, 256)) throw new AppError("not_found", `No ${NOUN[kind]} with that name.`);
   const tile = await runTileQuery(SQL[kind], [z, x, y, MAX_FEATURES_PER_TILE, name]);
   // Only an empty tile asks whether the name exists: an unknown one is a 404, not "nothing here".
   if (!tile.data && (await readQuery(EXISTS[kind], [name])).length === 0)

@@ -154,6 +154,10 @@ describe("catalog tiles", () => {
     await expect(catalogTile("stac", "nope", 10, 10, 600)).rejects.toMatchObject({ code: "not_found" });
     await expect(catalogTile("grid", "nope", 10, 10, 600)).rejects.toMatchObject({ code: "not_found" });
     await expect(catalogTile("filter", "nope", 10, 10, 600)).rejects.toMatchObject({ code: "not_found" });
+    // Names PostgreSQL cannot even hold as text: a 404, not a 500 from the query.
+    for (const kind of ["stac", "grid", "filter"] as const)
+      for (const name of ["a\u0000b", "x".repeat(300), "tab\there"])
+        await expect(catalogTile(kind, name, 0, 0, 0)).rejects.toMatchObject({ code: "not_found" });
     await expect(catalogTile("grid", "africa_land_res2", 3, 8, 0)).rejects.toBeInstanceOf(AppError);
   });
 

@@ -116,6 +116,13 @@ const TARGETS: Target[] = [
     query: [],
   },
   {
+    name: "grid tile",
+    load: mod(import("@/app/api/tiles/h3/grids/[grid]/[z]/[x]/[y]/route")),
+    path: (p) => `/api/tiles/h3/grids/${p.grid}/${p.z}/${p.x}/${p.y}`,
+    pathParams: ["grid", "z", "x", "y"],
+    query: [],
+  },
+  {
     name: "unpublish plan",
     load: mod(import("@/app/api/dbadmin/geo/unpublish/route")),
     path: () => "/api/dbadmin/geo/unpublish",
