@@ -179,9 +179,12 @@ export async function layersOfItem(
   );
 }
 
+/** Whether a collection exists: one primary-key lookup (no item count). */
+export async function collectionExists(id: string): Promise<boolean> {
+  return (await readQuery(`SELECT 1 FROM pgstac.collections WHERE id = $1`, [id])).length > 0;
+}
+
 /** 404 unless the collection exists (so an unknown collection never reads as an empty one). */
-export async function requireCollection(id: string): Promise<StacCollection> {
-  const c = await getCollection(id);
-  if (!c) throw new AppError("not_found", `No STAC collection "${id}".`);
-  return c;
+export async function requireCollection(id: string): Promise<void> {
+  if (!(await collectionExists(id))) throw new AppError("not_found", `No STAC collection "${id}".`);
 }

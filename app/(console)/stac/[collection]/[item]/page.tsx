@@ -6,7 +6,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { VectorMap } from "@/components/ui/vector-map";
 import { requirePageRole } from "@/lib/auth/page";
 import { getConfig } from "@/lib/config";
-import { getCollection, getItem, layersOfItem, stacAvailability } from "@/lib/db/stac-catalog";
+import { collectionExists, getItem, layersOfItem, stacAvailability } from "@/lib/db/stac-catalog";
 import { pathParam } from "@/lib/path-param";
 
 export const dynamic = "force-dynamic";
@@ -27,12 +27,12 @@ export default async function StacItemPage({ params }: Props) {
   const id = pathParam(p.collection);
   const itemId = pathParam(p.item);
   if (!id || !itemId || !(await stacAvailability()).available) notFound();
-  const [collection, item, layers] = await Promise.all([
-    getCollection(id),
+  const [exists, item, layers] = await Promise.all([
+    collectionExists(id),
     getItem(id, itemId),
     layersOfItem(id, itemId),
   ]);
-  if (!collection || !item) notFound();
+  if (!exists || !item) notFound();
   const props = (item.properties ?? {}) as Record<string, unknown>;
   const assets = Object.entries((item.assets ?? {}) as Record<string, Asset>);
   const bbox = Array.isArray(item.bbox) ? (item.bbox as number[]) : null;
