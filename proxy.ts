@@ -11,8 +11,8 @@ import {
 } from "@/lib/security/headers";
 
 /**
- * Not a guard: every page, route handler and action checks the caller itself. For every request
- * it (1) refuses a Host that is not the console's (DNS rebinding), (2) sets the security headers
+ * Not a guard: every page, route handler and action checks the caller itself. For every page,
+ * server action and sign-in request (not /api/: see the matcher) it (1) refuses a Host that is not the console's (DNS rebinding), (2) sets the security headers
  * with a fresh CSP nonce, (3) slides the session's idle timeout, and (4) tells pages which URL
  * was asked for, so sign-in can come back to it.
  */
@@ -29,8 +29,10 @@ export async function proxy(req: NextRequest) {
   }
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const basemap = cfg.basemapStyleUrl ? [new URL(cfg.basemapStyleUrl).origin] : [];
-  const csp = contentSecurityPolicy(nonce, { dev: cfg.nodeEnv === "development", extraConnect: basemap });
+  const csp = contentSecurityPolicy(nonce, {
+    dev: cfg.nodeEnv === "development",
+    basemapStyleUrl: cfg.basemapStyleUrl,
+  });
   const headers = new Headers(req.headers);
   headers.set(PATH_HEADER, `${req.nextUrl.pathname}${req.nextUrl.search}`);
   // Next reads the nonce from the request's CSP header and puts it on its scripts.
@@ -65,4 +67,7 @@ async function slideSession(req: NextRequest, res: NextResponse, cfg: ReturnType
   });
 }
 
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
+// Not /api/: route handlers get the Host check, request id and headers from apiRoute (lib/api/respond.ts),
+// at a fraction of what Next's proxy machinery costs per request. So API calls (a page's own polling
+// included) do not slide the session's idle timeout: only navigation and server actions count as activity.
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|api/).*)"] };

@@ -13,6 +13,8 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/helpers/global-setup.ts"],
     testTimeout: 20_000,
+    // Route handlers called in-process get Requests for http://console.test/...: a host apiRoute accepts.
+    env: { CONSOLE_EXTRA_HOSTS: "console.test" },
     hookTimeout: 60_000,
   },
 });

@@ -10,7 +10,8 @@ import { apiToken } from "./helpers";
  * reader → 403 on every mutation; admin → let through. Server actions have their own inventory
  * (tests/integration/actions-inventory.test.ts).
  */
-type Access = "public" | "reader" | "admin";
+/** "off": not served in this deployment (404 to everyone, signed in or not). */
+type Access = "public" | "reader" | "admin" | "off";
 interface RouteExpectation {
   /** A concrete URL for the route (harmless for an admin: unknown names, no confirm). */
   url: string;
@@ -103,6 +104,8 @@ const ROUTES: Record<string, RouteExpectation> = {
     methods: { GET: "reader" },
   },
   "app/api/tiles/maplibre-worker/route.ts": { url: "/api/tiles/maplibre-worker", methods: { GET: "reader" } },
+  // Benchmark twins: only with BENCH_BARE_ROUTES=1 on a loopback origin (scripts/loadtest.ts).
+  "app/api/bench/[twin]/route.ts": { url: "/api/bench/jobs?limit=1", methods: { GET: "off" } },
   // Sign-in itself: public by nature (they start, finish and end a sign-in).
   "app/auth/sign-in/route.ts": { url: "/auth/sign-in", methods: { GET: "public" } },
   "app/auth/callback/route.ts": { url: "/auth/callback?code=x&state=y", methods: { GET: "public" } },
@@ -175,6 +178,11 @@ test("route handlers: anonymous → 401 JSON, reader → 403 on mutations, admin
       const url = r.urls?.[method as "GET" | "POST"] ?? r.url;
       const what = `${method} ${url} (${file})`;
       const anon = await call(request, method, url, undefined, baseURL);
+      if (access === "off") {
+        for (const token of [undefined, reader, admin])
+          expect((await call(request, method, url, token)).status(), `${what} (off)`).toBe(404);
+        continue;
+      }
       if (access === "public") {
         expect(anon.status(), `${what} anonymous`).not.toBe(401);
         continue;

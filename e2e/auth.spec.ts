@@ -130,20 +130,28 @@ test("a cross-site (another port on this host) form POST with the admin's sessio
   expect(same.status()).toBe(404);
 });
 
-test("a request for another host name (DNS rebinding) is refused with 421", async ({ baseURL }) => {
+test("a request for another host name (DNS rebinding) is refused with 421, pages and API alike", async ({
+  baseURL,
+}) => {
   const u = new URL(baseURL!);
-  const status = (host: string) =>
-    new Promise<number>((resolve, reject) => {
+  const get = (host: string, path: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
       http
-        .get({ host: u.hostname, port: u.port, path: "/api/health", headers: { Host: host } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
+        .get({ host: u.hostname, port: u.port, path, headers: { Host: host } }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d)).on("end", () => resolve({ status: res.statusCode ?? 0, body }));
         })
         .on("error", reject);
     });
-  expect(await status("evil.example")).toBe(421);
-  expect(await status(`evil.example:${u.port}`)).toBe(421);
-  expect(await status(u.host)).toBe(200);
+  // Pages through proxy.ts, route handlers through apiRoute (the proxy does not run for /api/).
+  for (const path of ["/signin", "/api/dbadmin/jobs?limit=1", "/api/tiles/world_countries/0/0/0.mvt"]) {
+    expect((await get("evil.example", path)).status, path).toBe(421);
+    expect((await get(`evil.example:${u.port}`, path)).status, path).toBe(421);
+  }
+  expect(JSON.parse((await get("evil.example", "/api/me")).body).error.code).toBe("misdirected");
+  expect((await get(u.host, "/signin")).status).toBe(200);
+  // The health probe answers whatever the Host: load balancers call instances by address.
+  expect((await get("10.0.0.7:8080", "/api/health")).status).toBe(200);
 });
 
 test("responses carry the security headers, with a fresh CSP nonce each time", async ({ request }) => {
@@ -156,4 +164,15 @@ test("responses carry the security headers, with a fresh CSP nonce each time", a
   expect(b.headers()["content-security-policy"]).not.toBe(csp);
   expect(a.headers()["x-content-type-options"]).toBe("nosniff");
   expect(a.headers()["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+});
+
+test("API responses carry the security headers and the console's own request id", async ({ request }) => {
+  for (const path of ["/api/me", "/api/dbadmin/jobs?limit=1", "/api/health"]) {
+    const r = await request.get(path, { headers: { "x-request-id": "forged" } });
+    const h = r.headers();
+    expect(h["content-security-policy"], path).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(h["x-content-type-options"], path).toBe("nosniff");
+    expect(h["x-frame-options"], path).toBe("DENY");
+    if (path !== "/api/health") expect(h["x-request-id"], path).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4/);
+  }
 });

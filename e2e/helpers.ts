@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 import { Client } from "pg";
@@ -80,4 +80,21 @@ export async function seriousViolations(page: Page, where: string): Promise<stri
           .map((n) => n.target.join(" "))
           .join(" | ")}`,
     );
+}
+
+/**
+ * Another `next start` of the same build on `port`, with `env` over this process's environment:
+ * `exited` settles when it stops, `output()` is what it printed so far (its JSON log lines).
+ */
+export function startServer(env: Record<string, string>, port: number) {
+  const child = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+    { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, output: () => out };
 }

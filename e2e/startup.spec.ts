@@ -1,21 +1,7 @@
-import { spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
+import { startServer } from "./helpers";
 
 const BASE_PORT = Number(process.env.E2E_PORT ?? 3100);
-
-/** Starts a second server from the same build with a different environment; resolves on exit or readiness. */
-function startServer(env: Record<string, string>, port: number) {
-  const child = spawn(
-    process.execPath,
-    ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
-    { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => out };
-}
 
 test("a bad DATABASE_URL stops the server with one line, not a stack trace", async () => {
   const s = startServer({ DATABASE_URL: "mysql://somewhere/db" }, BASE_PORT + 91);

@@ -26,6 +26,21 @@ const intVar = (what: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGE
       return n;
     });
 
+/** Hours as a decimal: 0 (off) or between min and max, e.g. 6 or 0.5 (fractions serve tests that cannot wait hours). */
+const hoursVar = (what: string, def: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return def;
+      const n = Number(v);
+      if (!/^\d*\.?\d+$/.test(v.trim()) || (n !== 0 && (n < min || n > max))) {
+        ctx.addIssue({ code: "custom", message: `expected ${what} (0 turns it off, else a number ${min}..${max}), got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const ratioVar = (what: string, def: number) =>
   z
     .string()
@@ -119,11 +134,13 @@ const EnvSchema = z.object({
   STUCK_TASK_MINUTES: intVar("minutes", 10, 1),
   JANITOR_STALE_HOURS: intVar("hours", 24, 1, 24 * 365),
   // Bounded: Node timers overflow past 2^31 ms (~596 h) and would then fire every millisecond.
-  ORPHAN_CHECK_INTERVAL_HOURS: intVar("hours (0 turns the check off)", 6, 0, 500),
+  ORPHAN_CHECK_INTERVAL_HOURS: hoursVar("hours between checks", 6, 0.001, 500),
   ALLOW_DESTRUCTIVE_MAINTENANCE: z.enum(["true", "false"], { message: 'expected "true" or "false"' }).default("false"),
   PGSTAC_SQL_FILE: z.string().min(1).optional(),
   PGSTAC_MIGRATE_COMMAND: z.string().min(1).optional(),
   BASEMAP_STYLE_URL: z.string().url({ message: "expected a URL of a MapLibre style JSON" }).optional(),
+  // Benchmarks only (scripts/loadtest.ts): the anonymous /api/bench twins of the JSON routes.
+  BENCH_BARE_ROUTES: z.enum(["0", "1"], { message: 'expected "0" or "1"' }).default("0"),
 });
 
 export type DbAuth =
@@ -165,6 +182,8 @@ export interface Config {
   /** How pgSTAC is (re)installed: a release SQL file, or a command such as `pypgstac migrate`. */
   pgstacInstall: { kind: "sql"; file: string } | { kind: "command"; command: string } | null;
   orphanCheckIntervalHours: number;
+  /** The anonymous /api/bench twins answer (benchmarks on loopback only; never in a deployment). */
+  benchBareRoutes: boolean;
   basemapStyleUrl?: string;
 }
 
@@ -318,6 +337,9 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   if (!env.CONSOLE_ORIGIN && production)
     problems.push("CONSOLE_ORIGIN: required in production (e.g. https://geoetl-console.example.com)");
   const origin = env.CONSOLE_ORIGIN ?? "http://localhost:3000";
+  // The bench twins answer anyone with data and no sign-in: only a console on loopback may have them.
+  if (env.BENCH_BARE_ROUTES === "1" && !["127.0.0.1", "localhost", "[::1]"].includes(new URL(origin).hostname))
+    problems.push(`BENCH_BARE_ROUTES: only for benchmarks on a loopback CONSOLE_ORIGIN; got ${origin}`);
   const allowedHosts = [
     new URL(origin).host,
     ...(env.CONSOLE_EXTRA_HOSTS ?? "")
@@ -413,6 +435,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
         : null,
     orphanCheckIntervalHours: env.ORPHAN_CHECK_INTERVAL_HOURS,
     basemapStyleUrl: env.BASEMAP_STYLE_URL,
+    benchBareRoutes: env.BENCH_BARE_ROUTES === "1",
   };
 }
 

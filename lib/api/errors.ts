@@ -7,6 +7,7 @@ export type ErrorCode =
   | "unauthorized"
   | "forbidden"
   | "not_found"
+  | "misdirected"
   | "conflict"
   | "unprocessable"
   | "database_unavailable"
@@ -18,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  misdirected: 421,
   conflict: 409,
   unprocessable: 422,
   database_unavailable: 503,

@@ -3,7 +3,9 @@ import { NextResponse } from "next/server";
 import type { ZodError } from "zod";
 import { assertSameOrigin } from "../auth/csrf";
 import { getConfig } from "../config";
+import { apiSecurityHeaders, hostAllowed, REQUEST_ID_HEADER } from "../security/headers";
 import { AppError, toAppError } from "./errors";
+import { runWithRequestId } from "./request-context";
 import { log } from "../log";
 
 /** The API error envelope: {"error": {"code", "message"}}. */
@@ -20,19 +22,38 @@ export function errorResponse(err: unknown): NextResponse {
 export const RETRY_AFTER_SECONDS = 5;
 
 /**
- * Wraps a route handler so whatever it throws becomes the JSON envelope, and refuses
- * cross-site mutations made with the session cookie (lib/auth/csrf.ts). It checks no identity:
- * each handler calls the auth guard and parses its input first thing.
+ * Wraps a route handler: refuses a Host that is not the console's (DNS rebinding) and cross-site
+ * mutations made with the session cookie (lib/auth/csrf.ts), gives the request its id (audit rows;
+ * echoed in x-request-id), turns whatever it throws into the JSON envelope and sets the security
+ * headers. It checks no identity: each handler calls the auth guard and parses its input first thing.
+ * This, not proxy.ts, is the route handlers' wrapper: Next's proxy costs ~1 ms a request on these
+ * machines, more than the console's own work (npm run loadtest -- --cost).
  */
 export function apiRoute<C>(handler: (req: Request, ctx: C) => Promise<Response>) {
   return async (req: Request, ctx: C): Promise<Response> => {
-    try {
-      assertSameOrigin(req, getConfig().origin);
-      return await handler(req, ctx);
-    } catch (err) {
-      return errorResponse(err);
-    }
+    const cfg = getConfig();
+    const requestId = crypto.randomUUID();
+    const res = await runWithRequestId(requestId, async () => {
+      try {
+        // (A Request built in-process has no Host header; its URL names the host it was sent to.)
+        if (!hostAllowed(req.headers.get("host") ?? new URL(req.url).host, cfg.allowedHosts))
+          throw new AppError("misdirected", `This console answers on ${cfg.origin} only.`);
+        assertSameOrigin(req, cfg.origin);
+        return await handler(req, ctx);
+      } catch (err) {
+        return errorResponse(err);
+      }
+    });
+    return withApiHeaders(res, requestId);
   };
+}
+
+/** The security headers (a handler's own Content-Security-Policy wins) and the request id. */
+export function withApiHeaders(res: Response, requestId?: string): Response {
+  for (const [k, v] of Object.entries(apiSecurityHeaders({ https: getConfig().origin.startsWith("https://") })))
+    if (!res.headers.has(k)) res.headers.set(k, v);
+  if (requestId) res.headers.set(REQUEST_ID_HEADER, requestId);
+  return res;
 }
 
 /** A zod failure as a 400 naming the parameter. */

@@ -9,3 +9,10 @@ export const geoListFields = {
   q: z.preprocess(emptyToUndefined, safeText(200).optional()),
   cursor: z.preprocess(emptyToUndefined, safeText(512).optional()),
 };
+
+/** GET /api/dbadmin/geo/metadata: the list's fields plus the pipeline API's OFFSET paging. */
+export const geoMetadataQuery = z.object({
+  ...geoListFields,
+  limit: z.coerce.number({ message: "expected a number" }).int().min(1).max(1000).default(100),
+  offset: z.coerce.number({ message: "expected a number" }).int().min(0).default(0),
+});

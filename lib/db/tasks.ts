@@ -44,6 +44,25 @@ export interface TaskFilter {
   cursor?: string;
 }
 
+/** The task filter a request's parameters ask for (the API, the export and the page's URL state). */
+export function taskFilterFromParams(p: {
+  status?: TaskStatus[] | null;
+  task_type?: string | null;
+  job_id?: string | null;
+  stuck?: boolean | null;
+  limit: number;
+  cursor?: string | null;
+}): TaskFilter {
+  return {
+    statuses: p.status ?? undefined,
+    taskType: p.task_type ?? undefined,
+    jobId: p.job_id ?? undefined,
+    stuckOnly: p.stuck ?? undefined,
+    limit: p.limit,
+    cursor: p.cursor ?? undefined,
+  };
+}
+
 /** Error messages can be whole stack traces; lists carry the first 4,000 characters. */
 const ERROR_MAX = 4000;
 

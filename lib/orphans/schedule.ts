@@ -9,6 +9,7 @@ import { logOrphanReport, runOrphanCheck, type OrphanCheckResult } from "../db/o
  * advisory lock and skips when another instance already stored a report within the interval, so
  * the check runs once per interval however many instances there are.
  */
+// The first check waits a minute after start (or one interval, when that is shorter).
 const FIRST_RUN_DELAY_MS = 60_000;
 // A little slack so a timer firing a few seconds early still counts as "due".
 const SLACK = 0.95;
@@ -37,11 +38,14 @@ export function startOrphanSchedule(): boolean {
     return false;
   }
   const intervalMs = hours * 3_600_000;
-  const first = setTimeout(() => {
-    void runScheduledOrphanCheck(intervalMs);
-    g.__geoetlOrphanTimer = setInterval(() => void runScheduledOrphanCheck(intervalMs), intervalMs);
-    g.__geoetlOrphanTimer.unref();
-  }, FIRST_RUN_DELAY_MS);
+  const first = setTimeout(
+    () => {
+      void runScheduledOrphanCheck(intervalMs);
+      g.__geoetlOrphanTimer = setInterval(() => void runScheduledOrphanCheck(intervalMs), intervalMs);
+      g.__geoetlOrphanTimer.unref();
+    },
+    Math.min(FIRST_RUN_DELAY_MS, intervalMs),
+  );
   first.unref();
   g.__geoetlOrphanTimer = first;
   log.info("orphan check scheduled", { component, interval_hours: hours });

@@ -1,5 +1,5 @@
 /**
- * Response security headers, built by proxy.ts for every request. Pure: unit-tested.
+ * Response security headers, built by proxy.ts for pages and by apiRoute for route handlers. Pure: unit-tested.
  *
  * The Content-Security-Policy allows what the pages and maplibre need and nothing else: scripts
  * only with this request's nonce (Next puts it on its own scripts; 'strict-dynamic' lets those
@@ -16,8 +16,8 @@ export const REQUEST_ID_HEADER = "x-request-id";
 /** Request header carrying the nonce from proxy.ts to the root layout. */
 export const NONCE_HEADER = "x-nonce";
 
-export function contentSecurityPolicy(nonce: string, opts: { dev?: boolean; extraConnect?: string[] } = {}): string {
-  const connect = ["'self'", ...(opts.extraConnect ?? [])];
+export function contentSecurityPolicy(nonce: string, opts: { dev?: boolean; basemapStyleUrl?: string } = {}): string {
+  const connect = ["'self'", ...(opts.basemapStyleUrl ? [new URL(opts.basemapStyleUrl).origin] : [])];
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${opts.dev ? " 'unsafe-eval'" : ""}`,
@@ -41,6 +41,15 @@ export function securityHeaders(opts: { csp: string; https: boolean }): Record<s
     "X-Frame-Options": "DENY",
     ...(opts.https ? { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" } : {}),
   };
+}
+
+/**
+ * Route handlers' headers (set by apiRoute: the proxy does not run for /api/). JSON and tiles need
+ * no script or style, so the policy allows nothing; a handler that serves a script (maplibre's
+ * worker) sets its own.
+ */
+export function apiSecurityHeaders(opts: { https: boolean }): Record<string, string> {
+  return securityHeaders({ csp: "default-src 'none'; frame-ancestors 'none'", https: opts.https });
 }
 
 /** The Host header must name this console (DNS rebinding: another name resolving to us). */

@@ -68,6 +68,26 @@ describe("bearer tokens", () => {
     expect(await asBearer("Basic YWRtaW46YWRtaW4=")).toBeNull();
   });
 
+  it("remembers a verified token only as itself: a tampered copy, or another audience, is verified again", async () => {
+    const { verifyAccessToken } = await import("@/lib/auth/oidc");
+    const { getConfig } = await import("@/lib/config");
+    const auth = getConfig().auth!;
+    const good = await signedToken({ roles: ["GeoAdmin.Reader"] });
+    expect(await verifyAccessToken(auth, good)).toMatchObject({ roles: ["GeoAdmin.Reader"] });
+    expect(await verifyAccessToken(auth, good)).toMatchObject({ roles: ["GeoAdmin.Reader"] }); // remembered
+    const [h, p, s] = good.split(".");
+    const forged = `${h}.${b64({ ...JSON.parse(Buffer.from(p, "base64url").toString()), roles: ["GeoAdmin.Admin"] })}.${s}`;
+    expect(await verifyAccessToken(auth, forged)).toBeNull();
+    expect(await verifyAccessToken(auth, `${good.slice(0, -2)}AA`)).toBeNull();
+    expect(await verifyAccessToken({ ...auth, audiences: ["api://someone-else"] }, good)).toBeNull();
+    // An expired token is refused whether or not a fresher one with the same claims was seen.
+    const expired = await signedToken(
+      { roles: ["GeoAdmin.Reader"] },
+      { expiresIn: Math.floor(Date.now() / 1000) - 3600 },
+    );
+    expect(await verifyAccessToken(auth, expired)).toBeNull();
+  });
+
   it("turns a missing or refused token into 401 and a reader into 403 on admin work", async () => {
     setCookie("geoetl_session", null);
     setAuthorization(null);

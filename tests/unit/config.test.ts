@@ -185,12 +185,32 @@ describe("parseConfig", () => {
 
   it("bounds the orphan check interval (Node timers overflow past ~596 h)", () => {
     expect(errorLines({ DATABASE_URL: "postgresql://u@127.0.0.1/g", ORPHAN_CHECK_INTERVAL_HOURS: "720" })[0]).toMatch(
-      /^ORPHAN_CHECK_INTERVAL_HOURS: expected .*0\.\.500/,
+      /^ORPHAN_CHECK_INTERVAL_HOURS: expected hours between checks .*0\.001\.\.500/,
     );
     expect(
       parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g", ORPHAN_CHECK_INTERVAL_HOURS: "0" })
         .orphanCheckIntervalHours,
     ).toBe(0);
+    // Fractions (tests cannot wait hours), but not below 3.6 s, and no negative or exotic numbers.
+    expect(
+      parseConfig({ DATABASE_URL: "postgresql://u@127.0.0.1/g", ORPHAN_CHECK_INTERVAL_HOURS: "0.002" })
+        .orphanCheckIntervalHours,
+    ).toBe(0.002);
+    for (const bad of ["0.0001", "-1", "1e2", "six"])
+      expect(errorLines({ DATABASE_URL: "postgresql://u@127.0.0.1/g", ORPHAN_CHECK_INTERVAL_HOURS: bad })[0]).toMatch(
+        /^ORPHAN_CHECK_INTERVAL_HOURS: expected hours/,
+      );
+  });
+
+  it("serves the anonymous bench twins only when asked, and only on a loopback origin", () => {
+    const base = { DATABASE_URL: "postgresql://u@127.0.0.1/g" };
+    expect(parseConfig(base).benchBareRoutes).toBe(false);
+    expect(
+      parseConfig({ ...base, BENCH_BARE_ROUTES: "1", CONSOLE_ORIGIN: "http://127.0.0.1:3298" }).benchBareRoutes,
+    ).toBe(true);
+    expect(errorLines({ ...base, BENCH_BARE_ROUTES: "1", CONSOLE_ORIGIN: "https://console.example.com" })).toEqual([
+      expect.stringMatching(/^BENCH_BARE_ROUTES: only for benchmarks on a loopback CONSOLE_ORIGIN/),
+    ]);
   });
 
   it("reads the health thresholds and the health pool, with the runbook's defaults", () => {

@@ -7,7 +7,7 @@ import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { KeysetPager } from "@/components/ui/pager";
 import { requirePageRole } from "@/lib/auth/page";
-import { countTasks, listTaskTypes, listTasks } from "@/lib/db/tasks";
+import { countTasks, listTaskTypes, listTasks, taskFilterFromParams } from "@/lib/db/tasks";
 import { formatCount } from "@/lib/format";
 import { loadForUrlState } from "@/lib/url-state/load";
 import { readUrlState } from "@/lib/url-state/parsers";
@@ -21,17 +21,8 @@ type SP = Promise<Record<string, string | string[] | undefined>>;
 export default async function TasksPage({ searchParams }: { searchParams: SP }) {
   await requirePageRole("reader");
   const { data, state } = await loadForUrlState(readUrlState(tasksUrl, await searchParams), (v) => {
-    const filter = {
-      statuses: v.status ?? undefined,
-      taskType: v.task_type ?? undefined,
-      jobId: v.job_id ?? undefined,
-      stuckOnly: v.stuck ?? undefined,
-    };
-    return Promise.all([
-      listTasks({ ...filter, limit: v.limit, cursor: v.cursor ?? undefined }),
-      countTasks(filter),
-      listTaskTypes(),
-    ]);
+    const filter = taskFilterFromParams(v);
+    return Promise.all([listTasks(filter), countTasks(filter), listTaskTypes()]);
   });
   const [page, total, types] = data;
   const p = state.values;

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { requireRole } from "@/lib/auth/guard";
 import { apiRoute, parseSearchParams } from "@/lib/api/respond";
 import { taskListSchema } from "@/lib/db/jobs-params";
-import { listTasks } from "@/lib/db/tasks";
+import { listTasks, taskFilterFromParams } from "@/lib/db/tasks";
 
 export const dynamic = "force-dynamic";
 
@@ -13,14 +13,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (req: Request) => {
   await requireRole("reader");
   const p = parseSearchParams(req, taskListSchema);
-  const page = await listTasks({
-    statuses: p.status,
-    taskType: p.task_type,
-    jobId: p.job_id,
-    stuckOnly: p.stuck,
-    limit: p.limit,
-    cursor: p.cursor,
-  });
+  const page = await listTasks(taskFilterFromParams(p));
   return NextResponse.json({
     tasks: page.tasks,
     count: page.tasks.length,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { requireRole } from "@/lib/auth/guard";
 import { apiRoute, parseSearchParams } from "@/lib/api/respond";
 import { taskListSchema } from "@/lib/db/jobs-params";
-import { listTasks, type TaskSummary } from "@/lib/db/tasks";
+import { listTasks, taskFilterFromParams, type TaskSummary } from "@/lib/db/tasks";
 import { exportResponse } from "@/lib/export/stream";
 
 export const dynamic = "force-dynamic";
@@ -35,14 +35,7 @@ export const GET = apiRoute(async (req: Request) => {
     columns: COLUMNS,
     filters: { status: p.status, task_type: p.task_type, job_id: p.job_id, stuck: p.stuck },
     page: async (cursor, limit) => {
-      const r = await listTasks({
-        statuses: p.status,
-        taskType: p.task_type,
-        jobId: p.job_id,
-        stuckOnly: p.stuck,
-        limit,
-        cursor,
-      });
+      const r = await listTasks(taskFilterFromParams({ ...p, limit, cursor }));
       return { rows: r.tasks, next: r.next_cursor };
     },
   });

@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { apiRoute } from "@/lib/api/respond";
 import { requireUser } from "@/lib/auth/guard";
+import { getConfig } from "@/lib/config";
+import { contentSecurityPolicy } from "@/lib/security/headers";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +23,9 @@ export const GET = apiRoute(async (req) => {
     ) as { version: string };
     cached = { body: await readFile(file), etag: `"maplibre-worker-${pkg.version}"` };
   }
-  const headers = { "Cache-Control": "private, max-age=86400", ETag: cached.etag };
+  // A worker runs under its script's policy: the pages' (it fetches tiles, and the basemap when set).
+  const csp = contentSecurityPolicy(crypto.randomUUID(), { basemapStyleUrl: getConfig().basemapStyleUrl });
+  const headers = { "Cache-Control": "private, max-age=86400", ETag: cached.etag, "Content-Security-Policy": csp };
   if (req.headers.get("if-none-match") === cached.etag) return new Response(null, { status: 304, headers });
   return new Response(new Uint8Array(cached.body), {
     headers: { ...headers, "Content-Type": "text/javascript; charset=utf-8" },

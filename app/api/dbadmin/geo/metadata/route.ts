@@ -1,17 +1,10 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { apiRoute, parseSearchParams } from "@/lib/api/respond";
 import { requireRole } from "@/lib/auth/guard";
 import { listMetadata, listMetadataPage } from "@/lib/db/geo";
-import { geoListFields } from "@/lib/db/geo-params";
+import { geoMetadataQuery } from "@/lib/db/geo-params";
 
 export const dynamic = "force-dynamic";
-
-const Query = z.object({
-  ...geoListFields,
-  limit: z.coerce.number({ message: "expected a number" }).int().min(1).max(1000).default(100),
-  offset: z.coerce.number({ message: "expected a number" }).int().min(0).default(0),
-});
 
 /**
  * GET /api/dbadmin/geo/metadata?job_id=&has_stac=&q=&limit=&offset= (the pipeline's API, OFFSET
@@ -19,7 +12,7 @@ const Query = z.object({
  */
 export const GET = apiRoute(async (req) => {
   await requireRole("reader");
-  const q = parseSearchParams(req, Query);
+  const q = parseSearchParams(req, geoMetadataQuery);
   if (new URL(req.url).searchParams.has("cursor")) {
     return NextResponse.json(await listMetadataPage({ ...q, cursor: q.cursor }));
   }
