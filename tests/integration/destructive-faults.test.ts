@@ -12,6 +12,7 @@ vi.mock("next/headers", () => import("../helpers/next-headers"));
 const { runOperation } = await import("@/lib/destructive/pipeline");
 const { unpublishOperation } = await import("@/lib/destructive/operations/unpublish");
 const { cleanupOperation } = await import("@/lib/destructive/operations/cleanup");
+const { redeployAppOperation } = await import("@/lib/destructive/operations/schemas");
 
 const db = testDatabase("faults");
 const admin: User = { id: "d64ea70b-953a-4cf4-8c28-d3b8b39e28f8", name: "Ada Admin", role: "admin", via: "session" };
@@ -136,6 +137,38 @@ describe("the same destructive action many times at once", () => {
       expect(outcomes).toHaveLength(3);
       expect(outcomes.filter((o) => o === "success").length).toBe(deleted.length);
       expect(outcomes.filter((o) => o === "conflict").length).toBe(refused.length);
+    },
+  );
+
+  it(
+    "two redeploys and an unpublish at once: each either runs whole or is refused with 409; app ends complete; one audit row per attempt",
+    { timeout: 30_000 },
+    async () => {
+      const since = await lastAuditId();
+      const results = await Promise.all([
+        settle(runOperation(redeployAppOperation, {}, admin, { confirm: { api: "yes" } })),
+        settle(runOperation(redeployAppOperation, {}, admin, { confirm: { api: "yes" } })),
+        settle(runOperation(unpublishOperation, { table_name: "shipping_routes" }, admin, { confirm: { api: "yes" } })),
+      ]);
+      const [r1, r2, u] = results;
+      // The maintenance lock lets one global operation run; the other waits its turn or is refused.
+      expect([r1, r2].filter((r) => r.ok).length).toBeGreaterThanOrEqual(1);
+      for (const r of [r1, r2, u]) if (!r.ok) expect(r.e.status).toBe(409);
+      // app is whole: every table of the seed's shape, empty, whatever the interleaving.
+      const tables = (
+        await db.client.query<{ t: string }>(
+          `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'app' ORDER BY 1`,
+        )
+      ).rows.map((r) => r.t);
+      expect(tables).toEqual(expect.arrayContaining(["jobs", "tasks"]));
+      expect((await db.client.query(`SELECT count(*)::int AS n FROM app.jobs`)).rows[0].n).toBe(0);
+      // The unpublish ran whole or not at all.
+      const layer = await layerState("shipping_routes");
+      expect(u.ok ? [false, 0] : [true, 1]).toEqual([layer.has_table, layer.metadata_rows]);
+      const redeploys = await audits("maintenance.redeploy", since);
+      expect(redeploys).toHaveLength(2);
+      expect(redeploys.filter((o) => o === "success")).toHaveLength([r1, r2].filter((r) => r.ok).length);
+      expect(await audits("geo.unpublish", since)).toEqual([u.ok ? "success" : "conflict"]);
     },
   );
 });
