@@ -10,7 +10,7 @@ import { apiToken } from "./helpers";
  * reader → 403 on every mutation; admin → let through. Server actions have their own inventory
  * (tests/integration/actions-inventory.test.ts).
  */
-/** "off": not served in this deployment (404 to everyone, signed in or not). */
+/** "off": nothing served there (404 JSON to everyone, signed in or not). */
 type Access = "public" | "reader" | "admin" | "off";
 interface RouteExpectation {
   /** A concrete URL for the route (harmless for an admin: unknown names, no confirm). */
@@ -104,6 +104,11 @@ const ROUTES: Record<string, RouteExpectation> = {
     methods: { GET: "reader" },
   },
   "app/api/tiles/maplibre-worker/route.ts": { url: "/api/tiles/maplibre-worker", methods: { GET: "reader" } },
+  // Any other /api/ path: a JSON 404 for everyone (anonymous included: it reveals nothing).
+  "app/api/[...path]/route.ts": {
+    url: "/api/no/such/route",
+    methods: { GET: "off", POST: "off", PUT: "off", PATCH: "off", DELETE: "off" },
+  },
   // Benchmark twins: only with BENCH_BARE_ROUTES=1 on a loopback origin (scripts/loadtest.ts).
   "app/api/bench/[twin]/route.ts": { url: "/api/bench/jobs?limit=1", methods: { GET: "off" } },
   // Sign-in itself: public by nature (they start, finish and end a sign-in).
@@ -179,8 +184,11 @@ test("route handlers: anonymous → 401 JSON, reader → 403 on mutations, admin
       const what = `${method} ${url} (${file})`;
       const anon = await call(request, method, url, undefined, baseURL);
       if (access === "off") {
-        for (const token of [undefined, reader, admin])
-          expect((await call(request, method, url, token)).status(), `${what} (off)`).toBe(404);
+        for (const token of [undefined, reader, admin]) {
+          const r = await call(request, method, url, token, baseURL);
+          expect(r.status(), `${what} (off)`).toBe(404);
+          expect((await r.json()).error.code, what).toBe("not_found");
+        }
         continue;
       }
       if (access === "public") {

@@ -35,7 +35,10 @@ const hoursVar = (what: string, def: number, min: number, max: number) =>
       if (v === undefined || v === "") return def;
       const n = Number(v);
       if (!/^\d*\.?\d+$/.test(v.trim()) || (n !== 0 && (n < min || n > max))) {
-        ctx.addIssue({ code: "custom", message: `expected ${what} (0 turns it off, else a number ${min}..${max}), got "${v}"` });
+        ctx.addIssue({
+          code: "custom",
+          message: `expected ${what} (0 turns it off, else a number ${min}..${max}), got "${v}"`,
+        });
         return z.NEVER;
       }
       return n;
