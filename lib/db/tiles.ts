@@ -206,7 +206,20 @@ export async function getTile(name: string, z: number, x: number, y: number): Pr
  * Runs one tile statement (parameters $1..$3 = z/x/y, $4 = the feature cap) that returns `tile`
  * and `capped`; an empty tile is null (HTTP 204), a full one gets an ETag from its bytes.
  */
-export async function runTileQuery(sql: string, params: unknown[]): Promise<Tile> {
+export function runTileQuery(sql: string, params: unknown[]): Promise<Tile> {
+  // The same tile asked for while it is being drawn shares that render (callers are checked
+  // before they get here, and a tile does not depend on who asks): a hundred readers opening one
+  // map view cost one query, not a queue that outlasts the limiter's wait.
+  const key = `${sql}\u0000${JSON.stringify(params)}`;
+  const pending = inFlight.get(key);
+  if (pending) return pending;
+  const render = renderTile(sql, params).finally(() => inFlight.delete(key));
+  inFlight.set(key, render);
+  return render;
+}
+const inFlight = new Map<string, Promise<Tile>>();
+
+async function renderTile(sql: string, params: unknown[]): Promise<Tile> {
   const rows = await tileRenderers().run(() => readQuery<{ tile: Buffer | null; capped: boolean | null }>(sql, params));
   const data = rows[0]?.tile;
   if (!data || data.length === 0) return { data: null, etag: null, capped: false };

@@ -156,6 +156,19 @@ describe("vector tiles from PostGIS", () => {
     expect((await getTile("world_countries", 0, 0, 0)).capped).toBe(false);
   });
 
+  it("the same tile asked for at once is drawn once and shared; a later request draws it again", async () => {
+    const at = await Promise.all(Array.from({ length: 8 }, () => getTile("world_countries", 1, 1, 0)));
+    // One render: every caller got the very same result object, bytes included.
+    for (const t of at) expect(t).toBe(at[0]);
+    expect(at[0].data).not.toBeNull();
+    const other = await Promise.all([getTile("world_countries", 1, 0, 0), getTile("world_countries", 1, 1, 0)]);
+    expect(other[0]).not.toBe(other[1]);
+    // Nothing is kept after the render: the next request draws it again (same bytes, new result).
+    const again = await getTile("world_countries", 1, 1, 0);
+    expect(again).not.toBe(at[0]);
+    expect(again.etag).toBe(at[0].etag);
+  });
+
   it("a layer without a spatial reference (SRID 0) is a clear 422, not a 500", async () => {
     await db.client.query(`CREATE TABLE geo.no_srid (objectid serial PRIMARY KEY, geom geometry(Point, 0));
       INSERT INTO geo.no_srid (geom) VALUES (ST_MakePoint(1, 1));`);
