@@ -35,8 +35,9 @@ function tileSql(opts: {
        ORDER BY ${opts.order}
        LIMIT $4::int
     )
-    SELECT ST_AsMVT(f, '${opts.layer}', ${TILE_EXTENT}, 'mvt_geom') AS tile, (SELECT count(*) FROM f) >= $4::int AS capped
-      FROM f WHERE mvt_geom IS NOT NULL`;
+    SELECT ST_AsMVT(f, '${opts.layer}', ${TILE_EXTENT}, 'mvt_geom') FILTER (WHERE mvt_geom IS NOT NULL) AS tile,
+           count(*) >= $4::int AS capped
+      FROM f`;
 }
 
 export const STAC_FOOTPRINT_SQL = tileSql({
