@@ -21,8 +21,10 @@ export class Limiter {
     return this.queue.length;
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.max) await this.wait();
+  /** Runs `task` when a slot is free; a `signal` that aborts while it waits takes it out of the queue. */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw abandoned();
+    if (this.running >= this.max) await this.wait(signal);
     else this.running++;
     try {
       return await task();
@@ -31,22 +33,32 @@ export class Limiter {
     }
   }
 
-  private wait(): Promise<void> {
+  private wait(signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
+      const leave = (err: AppError) => {
+        clearTimeout(entry.timer);
+        signal?.removeEventListener("abort", onAbort);
+        this.queue.splice(this.queue.indexOf(entry), 1);
+        reject(err);
+      };
+      const onAbort = () => leave(abandoned());
       const entry = {
         // The slot is handed over by release(): running stays the same.
         start: () => {
           clearTimeout(entry.timer);
+          signal?.removeEventListener("abort", onAbort);
           resolve();
         },
-        timer: setTimeout(() => {
-          this.queue.splice(this.queue.indexOf(entry), 1);
-          reject(
-            new AppError("service_unavailable", "The server is busy drawing other tiles. Retry in a few seconds."),
-          );
-        }, this.maxWaitMs),
+        timer: setTimeout(
+          () =>
+            leave(
+              new AppError("service_unavailable", "The server is busy drawing other tiles. Retry in a few seconds."),
+            ),
+          this.maxWaitMs,
+        ),
       };
       this.queue.push(entry);
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 
@@ -56,3 +68,6 @@ export class Limiter {
     else this.running--;
   }
 }
+
+/** Whoever asked has gone (the client closed the connection): no one will read this answer. */
+const abandoned = () => new AppError("service_unavailable", "Abandoned: the caller went away while it waited.");

@@ -57,7 +57,7 @@ export function tileResponse(req: Request, tile: Tile, timing: { started: number
  * other path parameters. Every tile route is this, so they answer alike.
  */
 export function tileRoute<P extends Record<string, string>>(
-  render: (params: P, z: number, x: number, y: number) => Promise<Tile>,
+  render: (params: P, z: number, x: number, y: number, signal: AbortSignal) => Promise<Tile>,
 ) {
   return apiRoute(async (req, ctx: { params: Promise<P & { z: string; x: string; y: string }> }) => {
     const started = performance.now();
@@ -65,6 +65,7 @@ export function tileRoute<P extends Record<string, string>>(
     const p = await ctx.params;
     const [z, x, y] = tileCoords(p);
     const queried = performance.now();
-    return tileResponse(req, await render(p, z, x, y), { started, queried });
+    // req.signal aborts when the client goes away: a tile still queued for a renderer then leaves the queue.
+    return tileResponse(req, await render(p, z, x, y, req.signal), { started, queried });
   });
 }

@@ -84,11 +84,12 @@ export async function catalogTile(
   z: number,
   x: number,
   y: number,
+  signal?: AbortSignal,
 ): Promise<Tile> {
   validateTileCoords(z, x, y);
   // A name PostgreSQL cannot hold as text (NUL, control characters) or longer than any id names nothing.
   if (!isSafeText(name, 256)) throw new AppError("not_found", `No ${NOUN[kind]} with that name.`);
-  const tile = await runTileQuery(SQL[kind], [z, x, y, MAX_FEATURES_PER_TILE, name]);
+  const tile = await runTileQuery(SQL[kind], [z, x, y, MAX_FEATURES_PER_TILE, name], signal);
   // Only an empty tile asks whether the name exists: an unknown one is a 404, not "nothing here".
   if (!tile.data && (await readQuery(EXISTS[kind], [name])).length === 0)
     throw new AppError("not_found", `No ${NOUN[kind]} "${name}".`);

@@ -175,7 +175,7 @@ const UNDEFINED_TABLE = "42P01";
 const UNDEFINED_COLUMN = "42703";
 
 /** One tile of geo.<name>: 400 for bad input, 404 for an unknown table. */
-export async function getTile(name: string, z: number, x: number, y: number): Promise<Tile> {
+export async function getTile(name: string, z: number, x: number, y: number, signal?: AbortSignal): Promise<Tile> {
   if (!isPlainIdentifier(name))
     throw new AppError("bad_request", "Invalid table: expected a plain table name (letters, digits, underscore)", {
       parameter: "table",
@@ -193,7 +193,7 @@ export async function getTile(name: string, z: number, x: number, y: number): Pr
     );
   }
   try {
-    return await runTileQuery(layer.sql, [z, x, y, MAX_FEATURES_PER_TILE, layer.table]);
+    return await runTileQuery(layer.sql, [z, x, y, MAX_FEATURES_PER_TILE, layer.table], signal);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === UNDEFINED_TABLE || code === UNDEFINED_COLUMN) {
@@ -208,21 +208,51 @@ export async function getTile(name: string, z: number, x: number, y: number): Pr
  * Runs one tile statement (parameters $1..$3 = z/x/y, $4 = the feature cap) that returns `tile`
  * and `capped`; an empty tile is null (HTTP 204), a full one gets an ETag from its bytes.
  */
-export function runTileQuery(sql: string, params: unknown[]): Promise<Tile> {
+export function runTileQuery(sql: string, params: unknown[], signal?: AbortSignal): Promise<Tile> {
   // The same tile asked for while it is being drawn shares that render (callers are checked
   // before they get here, and a tile does not depend on who asks): a hundred readers opening one
-  // map view cost one query, not a queue that outlasts the limiter's wait.
+  // map view cost one query, not a queue that outlasts the limiter's wait. When every caller
+  // that can go away (its request's signal) has gone before the render started, it leaves the queue.
   const key = `${sql}\u0000${JSON.stringify(params)}`;
-  const pending = inFlight.get(key);
-  if (pending) return pending;
-  const render = renderTile(sql, params).finally(() => inFlight.delete(key));
-  inFlight.set(key, render);
-  return render;
+  const f = inFlight.get(key) ?? startFlight(key, sql, params);
+  f.callers++;
+  signal?.addEventListener(
+    "abort",
+    () => {
+      if (--f.callers > 0) return;
+      if (inFlight.get(key) === f) inFlight.delete(key);
+      f.controller.abort();
+    },
+    { once: true },
+  );
+  return f.promise;
 }
-const inFlight = new Map<string, Promise<Tile>>();
+interface Flight {
+  callers: number;
+  controller: AbortController;
+  promise: Promise<Tile>;
+}
+const inFlight = new Map<string, Flight>();
 
-async function renderTile(sql: string, params: unknown[]): Promise<Tile> {
-  const rows = await tileRenderers().run(() => readQuery<{ tile: Buffer | null; capped: boolean | null }>(sql, params));
+function startFlight(key: string, sql: string, params: unknown[]): Flight {
+  const controller = new AbortController();
+  const flight: Flight = {
+    callers: 0,
+    controller,
+    // Settles after `flight` is assigned (a promise callback never runs synchronously).
+    promise: renderTile(sql, params, controller.signal).finally(() => {
+      if (inFlight.get(key) === flight) inFlight.delete(key);
+    }),
+  };
+  inFlight.set(key, flight);
+  return flight;
+}
+
+async function renderTile(sql: string, params: unknown[], signal: AbortSignal): Promise<Tile> {
+  const rows = await tileRenderers().run(
+    () => readQuery<{ tile: Buffer | null; capped: boolean | null }>(sql, params),
+    signal,
+  );
   const data = rows[0]?.tile;
   if (!data || data.length === 0) return { data: null, etag: null, capped: false };
   return { data, etag: `"${createHash("sha1").update(data).digest("base64url")}"`, capped: !!rows[0]?.capped };

@@ -10,6 +10,7 @@ import {
   tileLayerCacheSize,
   tileLayerFor,
   TILE_EXTENT,
+  tileRenderers,
 } from "@/lib/db/tiles";
 // Renamed on import: it is a Vitest fixture, not a React hook (eslint react-hooks/rules-of-hooks).
 import { testDatabase } from "../helpers/db";
@@ -167,6 +168,29 @@ describe("vector tiles from PostGIS", () => {
     const again = await getTile("world_countries", 1, 1, 0);
     expect(again).not.toBe(at[0]);
     expect(again.etag).toBe(at[0].etag);
+  });
+
+  it("a tile still queued for a renderer is dropped when every caller has gone, and drawn if one stays", async () => {
+    const renderers = tileRenderers();
+    // Every renderer busy: tile requests queue.
+    const releases: (() => void)[] = [];
+    const busy = Array.from({ length: renderers.max }, () =>
+      renderers.run(() => new Promise<void>((r) => releases.push(r))),
+    );
+    const [left1, left2, stays] = [new AbortController(), new AbortController(), new AbortController()];
+    const gone = [getTile("world_countries", 2, 1, 1, left1.signal), getTile("world_countries", 2, 1, 1, left2.signal)];
+    const kept = [getTile("world_countries", 2, 2, 1, left1.signal), getTile("world_countries", 2, 2, 1, stays.signal)];
+    await expect.poll(() => renderers.waiting).toBe(2); // one shared render per tile
+    left1.abort();
+    left2.abort();
+    for (const p of gone) await expect(p).rejects.toMatchObject({ status: 503 });
+    expect(renderers.waiting).toBe(1); // 2/1/1 left the queue; 2/2/1 still has a caller
+    for (const r of releases) r();
+    await Promise.all(busy);
+    const [a, b] = await Promise.all(kept);
+    expect(a).toBe(b);
+    expect(a.data).not.toBeNull();
+    expect([renderers.active, renderers.waiting]).toEqual([0, 0]);
   });
 
   it("a layer without a spatial reference (SRID 0) is a clear 422, not a 500", async () => {

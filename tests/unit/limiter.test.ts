@@ -36,4 +36,24 @@ describe("Limiter (tile renderers per instance)", () => {
     expect(await lim.run(async () => "ok")).toBe("ok");
     expect([lim.active, lim.waiting]).toEqual([0, 0]);
   });
+
+  it("a waiter whose caller goes away leaves the queue at once; the others keep their turn", async () => {
+    const lim = new Limiter(1, 10_000);
+    let release!: () => void;
+    const blocker = lim.run(() => new Promise<void>((r) => (release = r)));
+    const gone = new AbortController();
+    const ran: string[] = [];
+    const a = lim.run(async () => void ran.push("a"), gone.signal);
+    const b = lim.run(async () => void ran.push("b"));
+    expect(lim.waiting).toBe(2);
+    gone.abort();
+    await expect(a).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/went away/) });
+    expect(lim.waiting).toBe(1);
+    release();
+    await Promise.all([blocker, b]);
+    expect(ran).toEqual(["b"]);
+    // Already gone before asking: refused without queueing; no slot leaks either way.
+    await expect(lim.run(async () => "x", gone.signal)).rejects.toMatchObject({ status: 503 });
+    expect([lim.active, lim.waiting]).toEqual([0, 0]);
+  });
 });
