@@ -175,4 +175,11 @@ test("API responses carry the security headers and the console's own request id"
     expect(h["x-frame-options"], path).toBe("DENY");
     if (path !== "/api/health") expect(h["x-request-id"], path).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4/);
   }
+  // Any other /api/ path: a JSON 404 that echoes a bounded, encoded path.
+  const odd = await request.get(`/api/x'"<b>%00${"y".repeat(300)}`);
+  expect(odd.status()).toBe(404);
+  const { error } = await odd.json();
+  expect(error.code).toBe("not_found");
+  expect(error.message.length).toBeLessThan(200);
+  expect(error.message).not.toContain("<b>");
 });

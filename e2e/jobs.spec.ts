@@ -151,6 +151,26 @@ test.describe("jobs", () => {
     await page.reload();
     await expect(page.getByLabel("Live refresh")).toHaveValue("5");
   });
+
+  test("a page left open after its session ended says so and keeps its rows", async ({ page, context }) => {
+    // API polling does not keep a session alive (only navigation does): after the idle timeout
+    // the next refresh is a 401. Clearing the cookie is that, as the server sees it.
+    await page.goto("/jobs");
+    const rows = await page.locator("tbody tr[data-job-id]").count();
+    expect(rows).toBeGreaterThan(0);
+    await expect(async () => {
+      await page.getByLabel("Live refresh").selectOption("5");
+      expect(await page.evaluate(() => localStorage.getItem("geoetl.refresh.jobs"))).toBe("5");
+    }).toPass();
+    await context.clearCookies();
+    await expect(page.getByText("Your session has ended. Reload the page to sign in again.")).toBeVisible({
+      timeout: 15_000,
+    });
+    await expect(page.locator("tbody tr[data-job-id]")).toHaveCount(rows);
+    // Reloading leads to the sign-in page, and back here after it.
+    await page.reload();
+    await expect(page.getByLabel("Username")).toBeVisible();
+  });
 });
 
 test("the jobs API: seed shapes, 400 naming the parameter, 401 without a caller", async ({ request }) => {

@@ -8,7 +8,9 @@ export const dynamic = "force-dynamic";
  * would also go out without the pages' CSP: the proxy does not run for /api/). Specific routes win.
  */
 const notFound = apiRoute(async (req: Request) => {
-  throw new AppError("not_found", `No API at ${new URL(req.url).pathname}. The routes are listed in the README.`);
+  // The path is echoed (URL-encoded, so no control characters), cut to a readable length.
+  const path = new URL(req.url).pathname.slice(0, 120);
+  throw new AppError("not_found", `No API at ${path}. The routes are listed in the README.`);
 });
 export const GET = notFound;
 export const POST = notFound;
