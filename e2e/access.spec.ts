@@ -54,6 +54,10 @@ const ROUTES: Record<string, RouteExpectation> = {
     url: "/api/dbadmin/maintenance/pgstac/redeploy",
     methods: { GET: "reader", POST: "admin" },
   },
+  "app/api/dbadmin/maintenance/pgstac/migrate/route.ts": {
+    url: "/api/dbadmin/maintenance/pgstac/migrate",
+    methods: { GET: "reader", POST: "admin" },
+  },
   "app/api/dbadmin/maintenance/status/route.ts": { url: "/api/dbadmin/maintenance/status", methods: { GET: "reader" } },
   "app/api/dbadmin/geo/orphans/stac-items/route.ts": {
     url: "/api/dbadmin/geo/orphans/stac-items",

@@ -72,13 +72,14 @@ test("a reader sees the status but no maintenance buttons, and gets 403 from eve
   await signIn(page, "reader", "/maintenance");
   await expect(page.getByTestId("verify-checks")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Read-only" })).toBeVisible();
-  await expect(page.getByRole("button", { name: /Clean up|Redeploy|Full rebuild|Clear/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Clean up|Redeploy|Full rebuild|Clear|Migrate/ })).toHaveCount(0);
   const reader = { Authorization: `Bearer ${apiToken("reader")}` };
   for (const path of [
     "/api/dbadmin/maintenance/cleanup?days=30&confirm=yes",
     "/api/dbadmin/maintenance/redeploy?confirm=yes",
     "/api/dbadmin/maintenance/full-rebuild?confirm=yes",
     "/api/dbadmin/maintenance/pgstac/redeploy?confirm=yes",
+    "/api/dbadmin/maintenance/pgstac/migrate?confirm=yes",
     "/api/stac/nuke?mode=all&confirm=yes",
     "/api/dbadmin/geo/unpublish?table_name=world_countries&confirm=yes",
   ]) {

@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { type PgstacInstall, pgstacInstallFrom } from "./pgstac/config";
 
 /**
  * The one place the environment is read. parseConfig() is pure (testable with any env);
@@ -139,6 +140,11 @@ const EnvSchema = z.object({
   // Bounded: Node timers overflow past 2^31 ms (~596 h) and would then fire every millisecond.
   ORPHAN_CHECK_INTERVAL_HOURS: hoursVar("hours between checks", 6, 0.001, 500),
   ALLOW_DESTRUCTIVE_MAINTENANCE: z.enum(["true", "false"], { message: 'expected "true" or "false"' }).default("false"),
+  PGSTAC_MIGRATIONS_DIR: z.string().min(1).optional(),
+  PGSTAC_TARGET_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, { message: "expected a pgSTAC version like 0.9.8" })
+    .optional(),
   PGSTAC_SQL_FILE: z.string().min(1).optional(),
   PGSTAC_MIGRATE_COMMAND: z.string().min(1).optional(),
   BASEMAP_STYLE_URL: z.string().url({ message: "expected a URL of a MapLibre style JSON" }).optional(),
@@ -182,8 +188,8 @@ export interface Config {
   janitorStaleHours: number;
   /** Schema-destroying maintenance (redeploy, full rebuild, pgSTAC redeploy, clear STAC): development only. */
   allowDestructiveMaintenance: boolean;
-  /** How pgSTAC is (re)installed: a release SQL file, or a command such as `pypgstac migrate`. */
-  pgstacInstall: { kind: "sql"; file: string } | { kind: "command"; command: string } | null;
+  /** How pgSTAC is installed and migrated (lib/pgstac/config.ts). */
+  pgstacInstall: PgstacInstall | null;
   orphanCheckIntervalHours: number;
   /** The anonymous /api/bench twins answer (benchmarks on loopback only; never in a deployment). */
   benchBareRoutes: boolean;
@@ -401,6 +407,8 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     idleSeconds: env.SESSION_IDLE_MINUTES * 60,
   };
 
+  const pgstacInstall = pgstacInstallFrom(env, problems);
+
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -431,11 +439,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     stuckTaskMinutes: env.STUCK_TASK_MINUTES,
     janitorStaleHours: env.JANITOR_STALE_HOURS,
     allowDestructiveMaintenance: env.ALLOW_DESTRUCTIVE_MAINTENANCE === "true",
-    pgstacInstall: env.PGSTAC_SQL_FILE
-      ? { kind: "sql", file: env.PGSTAC_SQL_FILE }
-      : env.PGSTAC_MIGRATE_COMMAND
-        ? { kind: "command", command: env.PGSTAC_MIGRATE_COMMAND }
-        : null,
+    pgstacInstall,
     orphanCheckIntervalHours: env.ORPHAN_CHECK_INTERVAL_HOURS,
     basemapStyleUrl: env.BASEMAP_STYLE_URL,
     benchBareRoutes: env.BENCH_BARE_ROUTES === "1",

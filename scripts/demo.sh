@@ -11,8 +11,8 @@ HOST="${HOST:-127.0.0.1}"
 export CONSOLE_ORIGIN="${CONSOLE_ORIGIN:-http://$HOST:$PORT}"
 export CONSOLE_EXTRA_HOSTS="${CONSOLE_EXTRA_HOSTS:-localhost:$PORT}"
 export ALLOW_DESTRUCTIVE_MAINTENANCE="${ALLOW_DESTRUCTIVE_MAINTENANCE:-true}"
-# pgSTAC redeploy / full rebuild reinstall the stand-in here (real pgSTAC: its release SQL or pypgstac).
-export PGSTAC_SQL_FILE="${PGSTAC_SQL_FILE:-sql/fixtures/pgstac_standin.sql}"
+# pgSTAC: real pgSTAC where its release files are found (scripts/local-env.sh), else the stand-in.
+echo "demo: pgSTAC is $PGSTAC_LABEL"
 bash scripts/db.sh start
 ADMIN_URL="$(bash scripts/db.sh url postgres)"
 if [ "$RESET" = 1 ]; then psql -q "$ADMIN_URL" -c "DROP DATABASE IF EXISTS $CONSOLE_DB WITH (FORCE)"; fi

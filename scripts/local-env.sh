@@ -11,6 +11,28 @@ export DATABASE_URL="${DATABASE_URL:-postgresql://postgres:$PGPASSWORD@127.0.0.1
 export DATABASE_READER_URL="${DATABASE_READER_URL:-postgresql://geoetl_reader:$PGPASSWORD@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable}"
 export NEXT_TELEMETRY_DISABLED=1
 
+# Real pgSTAC for the demo and the tests, where its release files are (lib/pgstac/local.ts looks
+# in the same places): PGSTAC_MIGRATIONS_DIR as set, ../shared/pgstac beside the checkout, or an
+# installed pypgstac's migrations folder. None found (or PGSTAC_MIGRATIONS_DIR=none): the
+# stand-in, sql/fixtures/pgstac_standin.sql, which redeploy then reinstalls (PGSTAC_SQL_FILE).
+if [ -z "${PGSTAC_MIGRATIONS_DIR:-}" ] && [ -z "${PGSTAC_SQL_FILE:-}" ] && [ -z "${PGSTAC_MIGRATE_COMMAND:-}" ]; then
+  if compgen -G "$ROOT/../shared/pgstac/pgstac--*.sql" >/dev/null; then
+    PGSTAC_MIGRATIONS_DIR="$(cd "$ROOT/../shared/pgstac" && pwd)"
+  else
+    PGSTAC_MIGRATIONS_DIR="$(python3 -c 'import os, pypgstac; print(os.path.join(os.path.dirname(pypgstac.__file__), "migrations"))' 2>/dev/null || true)"
+  fi
+  export PGSTAC_MIGRATIONS_DIR="${PGSTAC_MIGRATIONS_DIR:-none}"
+fi
+if [ "${PGSTAC_MIGRATIONS_DIR:-}" = "none" ]; then
+  export PGSTAC_SQL_FILE="${PGSTAC_SQL_FILE:-sql/fixtures/pgstac_standin.sql}"
+  PGSTAC_LABEL="the pgSTAC stand-in (sql/fixtures/pgstac_standin.sql; no release files found)"
+elif [ -n "${PGSTAC_MIGRATIONS_DIR:-}" ]; then
+  PGSTAC_LABEL="real pgSTAC from $PGSTAC_MIGRATIONS_DIR"
+else
+  PGSTAC_LABEL="pgSTAC as configured"
+fi
+export PGSTAC_LABEL
+
 # The local OpenID provider (scripts/idp): Entra-shaped, HTTPS for servers (issuer, token, keys),
 # plain http on loopback for the browser pages. The console is configured for it exactly as for
 # Entra: ENTRA_* and the provider's certificate as an extra CA (NODE_EXTRA_CA_CERTS).

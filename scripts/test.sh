@@ -9,7 +9,8 @@ export DATABASE_URL="postgresql://postgres:$PGPASSWORD@127.0.0.1:$PGPORT/$CONSOL
 export DATABASE_READER_URL="postgresql://geoetl_reader:$PGPASSWORD@127.0.0.1:$PGPORT/$CONSOLE_DB?sslmode=disable"
 export E2E_PORT="${E2E_PORT:-3100}"
 export CONSOLE_ORIGIN="http://127.0.0.1:$E2E_PORT"
-export ALLOW_DESTRUCTIVE_MAINTENANCE=true PGSTAC_SQL_FILE=sql/fixtures/pgstac_standin.sql
+export ALLOW_DESTRUCTIVE_MAINTENANCE=true
+echo "== pgSTAC: $PGSTAC_LABEL"
 
 echo "== format + lint + typecheck"
 npx prettier --check . --log-level warn

@@ -322,7 +322,11 @@ function Body({ data, admin, onDialog }: { data: HealthData; admin: boolean; onD
         <Stat
           label="Server"
           value={data.server.available ? `PostgreSQL ${data.server.version.split(" ")[0]}` : "—"}
-          detail={data.server.available ? `up ${formatDuration(data.server.uptime_seconds)}` : undefined}
+          detail={
+            data.server.available
+              ? `up ${formatDuration(data.server.uptime_seconds)} · ${data.server.pgstac}`
+              : undefined
+          }
         />
       </div>
 

@@ -151,6 +151,8 @@ export interface HealthReport {
     database: string;
     max_connections: number;
     reserved_connections: number;
+    /** "pgSTAC 0.9.8", "pgSTAC stand-in" (demo and tests), "no pgSTAC". */
+    pgstac: string;
   }>;
   connections: Section<{
     total: number;
@@ -318,6 +320,17 @@ export async function healthReport(opts: HealthOptions = {}): Promise<HealthRepo
   }
 }
 
+/** Which pgSTAC this database runs, in two statements (a call to a missing function fails at parse). */
+async function pgstacLabel(q: HealthQuerier): Promise<string> {
+  const [p] = await q<{ has: boolean; comment: string | null }>(
+    `SELECT to_regprocedure('pgstac.get_version()') IS NOT NULL AS has, obj_description(to_regnamespace('pgstac'), 'pg_namespace') AS comment`,
+  );
+  if (!p.has) return "no pgSTAC";
+  if (p.comment?.startsWith("pgSTAC stand-in")) return "pgSTAC stand-in";
+  const [v] = await q<{ v: string | null }>(`SELECT pgstac.get_version() AS v`);
+  return v?.v ? `pgSTAC ${v.v}` : "pgSTAC (version unreadable)";
+}
+
 /** The payload from any querier (the bench records the SQL it sends). */
 export async function collectHealth(q: HealthQuerier, opts: HealthOptions = {}): Promise<HealthReport> {
   const cfg = getConfig();
@@ -369,6 +382,8 @@ export async function collectHealth(q: HealthQuerier, opts: HealthOptions = {}):
       database: me.database,
       max_connections: me.max_connections,
       reserved_connections: me.reserved_connections,
+      // A role that may not read pgstac still gets the server section.
+      pgstac: await pgstacLabel(q).catch(() => "pgSTAC (not readable by this role)"),
     };
   } catch (err) {
     server = failure("the server's version and uptime", err, ctx);

@@ -2,6 +2,9 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { ClientBase } from "pg";
+import { installPgstac } from "../pgstac/apply";
+import { localPgstacDir } from "../pgstac/local";
+import { readReleases } from "../pgstac/releases";
 
 /**
  * Applies the DDL under sql/ in a fixed order and records each file in console.schema_migrations.
@@ -12,8 +15,12 @@ const SQL_DIR = path.join(process.cwd(), "sql");
 const ORDER = ["console", "00_extensions.sql", "app", "geo", "h3"];
 
 export interface MigrateOptions {
-  /** Add the pgSTAC stand-in (demo and tests only). */
+  /**
+   * Demo and tests: add a pgSTAC. The real one from `pgstacDir` (a release folder, see
+   * lib/pgstac/local.ts) when given, else the stand-in (sql/fixtures/pgstac_standin.sql).
+   */
   fixtures?: boolean;
+  pgstacDir?: string | null;
   /** Only the console's own schema: for a real database whose app/geo/h3/pgstac the pipeline owns. */
   consoleOnly?: boolean;
 }
@@ -31,7 +38,7 @@ export function migrationFiles(opts: MigrateOptions = {}): string[] {
       );
   }
   if (opts.consoleOnly) return files;
-  if (opts.fixtures) files.push("fixtures/pgstac_standin.sql");
+  if (opts.fixtures && !opts.pgstacDir) files.push("fixtures/pgstac_standin.sql");
   files.push("roles.sql"); // grants last, so they cover every schema created above
   return files;
 }
@@ -55,12 +62,28 @@ export async function applySqlFile(client: ClientBase, file: string, sql?: strin
   );
 }
 
-export async function migrate(client: ClientBase, opts: MigrateOptions = {}): Promise<string[]> {
+export async function migrate(client: ClientBase, options: MigrateOptions = {}): Promise<string[]> {
+  // Demo and tests: real pgSTAC wherever its release files are found (undefined = look for them).
+  const opts =
+    options.fixtures && options.pgstacDir === undefined ? { ...options, pgstacDir: localPgstacDir() } : options;
   const applied: string[] = [];
   // One migrator at a time across processes (tests start several workers).
   await client.query("SELECT pg_advisory_lock(hashtext('geoetl-console-migrate'))");
   try {
     for (const file of migrationFiles(opts)) {
+      // Real pgSTAC goes in before the grants, by its own release file (skipped when installed).
+      if (file === "roles.sql" && opts.fixtures && opts.pgstacDir) {
+        const before = await client.query("SELECT to_regnamespace('pgstac') IS NOT NULL AS present");
+        const standIn = await client.query<{ c: string | null }>(
+          "SELECT obj_description(to_regnamespace('pgstac'), 'pg_namespace') AS c",
+        );
+        if (before.rows[0].present && standIn.rows[0].c?.startsWith("pgSTAC stand-in"))
+          throw new Error(
+            `this database has the pgSTAC stand-in, and real pgSTAC was found at ${opts.pgstacDir}: start it over (npm run demo:reset) or set PGSTAC_MIGRATIONS_DIR=none`,
+          );
+        const installed = await installPgstac(client, readReleases(opts.pgstacDir));
+        if (!before.rows[0].present) applied.push(`pgstac ${installed}`);
+      }
       const { sql, checksum } = readSqlFile(file);
       const done = await client
         .query<{ checksum: string }>("SELECT checksum FROM console.schema_migrations WHERE name = $1", [file])

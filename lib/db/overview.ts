@@ -96,20 +96,32 @@ export async function listSchemas(): Promise<string[]> {
 export interface PgstacInfo {
   present: boolean;
   version: string | null;
+  /** The demo's and tests' stand-in (sql/fixtures/pgstac_standin.sql), or the real pgSTAC. */
+  standIn: boolean;
+  /** What the pages say: "pgSTAC 0.9.8", "pgSTAC stand-in", "not installed". */
+  label: string;
   /** Why the version could not be read, when the schema is there but get_version() failed. */
   problem: string | null;
 }
 
 export async function pgstacInfo(schemas?: string[]): Promise<PgstacInfo> {
   const list = schemas ?? (await listSchemas());
-  if (!list.includes("pgstac")) return { present: false, version: null, problem: null };
+  if (!list.includes("pgstac"))
+    return { present: false, version: null, standIn: false, label: "not installed", problem: null };
+  const [c] = await readQuery<{ comment: string | null }>(
+    `SELECT obj_description(to_regnamespace('pgstac'), 'pg_namespace') AS comment`,
+  );
+  const standIn = c?.comment?.startsWith("pgSTAC stand-in") ?? false;
   try {
     // Through the pgSTAC session helper (search_path = pgstac, public), like every call into pgSTAC.
     const rows = await pgstacRead<{ v: string | null }>("SELECT pgstac.get_version() AS v");
+    const version = rows[0]?.v ?? null;
     return {
       present: true,
-      version: rows[0]?.v ?? null,
-      problem: rows[0]?.v ? null : "pgstac.get_version() returned nothing",
+      version,
+      standIn,
+      label: standIn ? "pgSTAC stand-in" : version ? `pgSTAC ${version}` : "pgSTAC (version unreadable)",
+      problem: version ? null : "pgstac.get_version() returned nothing",
     };
   } catch (err) {
     // The raw driver text stays in the server log; clients get a fixed phrase and the SQLSTATE.
@@ -118,6 +130,8 @@ export async function pgstacInfo(schemas?: string[]): Promise<PgstacInfo> {
     return {
       present: true,
       version: null,
+      standIn,
+      label: "pgSTAC (version unreadable)",
       problem: `pgstac.get_version() failed${e.code ? ` (SQLSTATE ${e.code})` : ""}`,
     };
   }

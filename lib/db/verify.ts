@@ -18,7 +18,10 @@ export interface VerifyCheck {
   id: string;
   label: string;
   ok: boolean;
+  /** What was found; on a failure, what to do about it. */
   detail: string;
+  /** The seed's own words for what this check expects (seeds 000/003), so a red line can be traced. */
+  expectation?: string;
 }
 
 export interface VerifyResult {
@@ -39,6 +42,34 @@ export const EXPECTED = {
   appFunctions: ["update_updated_at_column()"],
   appEnums: [] as string[],
   appStatusChecks: { jobs: "jobs_status_check", tasks: "tasks_status_check" } as Record<string, string>,
+  /** Seed 003: "Platform tables are logically separate but physically in `app` schema". */
+  platformTables: ["api_requests", "janitor_runs"],
+  /** Their columns, as sql/app creates them (tests/integration/verify.test.ts checks the drift). */
+  platformColumns: {
+    api_requests: [
+      "request_id",
+      "dataset_id",
+      "resource_id",
+      "version_id",
+      "job_id",
+      "data_type",
+      "status",
+      "parameters",
+      "created_at",
+      "updated_at",
+    ],
+    janitor_runs: [
+      "run_id",
+      "run_type",
+      "started_at",
+      "completed_at",
+      "status",
+      "items_scanned",
+      "items_fixed",
+      "actions_taken",
+      "error_details",
+    ],
+  } as Record<string, readonly string[]>,
   h3Tables: ["grids", "reference_filters", "grid_metadata"],
   geoTables: ["table_metadata"],
   /** What the console calls. */
@@ -51,8 +82,25 @@ export const EXPECTED = {
 
 const PGSTAC_MAJOR_MINOR = "0.9.";
 
-const PLATFORM_REASON =
-  "The pipeline's docs list it for API request tracking; the console's DDL keeps that table in app (app.api_requests), so a database set up by the console has no platform schema.";
+/** The seeds' words for each check (seed 003 "Schema Verification" and its schema sections, seed 000). */
+const SEED = {
+  schemas:
+    "Seed 003, Check All Schemas Exist: WHERE schema_name IN ('app', 'pgstac', 'geo', 'h3', 'platform'); the console adds console (its audit log).",
+  platform:
+    'Seed 003, platform schema: "Platform tables are logically separate but physically in app schema for simplicity" (api_requests, janitor_runs).',
+  app: "Seed 003, app schema: tables jobs, tasks, api_requests, janitor_runs; verify app (tables, functions, enums).",
+  geo: "Seed 003: geo holds the business data; the console reads its catalog, geo.table_metadata.",
+  version: "Seed 003, Check pgstac Version: SELECT pgstac.get_version(); the pipeline pins pgSTAC 0.9.8.",
+  consoleFns:
+    "The console reads items with pgstac.get_item and unpublishes them with pgstac.delete_item (seed 003's unpublish order).",
+  search: "Seed 003, Check pgstac Functions: the STAC API (search, search_query) runs on them.",
+  hash: "Seed 003, Check Search Hash Functions (Critical for TiTiler): search_tohash and search_hash, COUNT = 2.",
+  h3: "Seed 003, h3 schema: static bootstrap tables grids, reference_filters, grid_metadata.",
+  migrations: "The console's own DDL under sql/, as lib/db/migrate.ts applies it.",
+};
+
+const PLATFORM_LOGICAL =
+  "Logical schema, ok: its tables live in app (app.api_requests, app.janitor_runs), where seed 003 puts them; they are checked under platform tables.";
 
 interface Snapshot {
   schemas: string[];
@@ -61,6 +109,8 @@ interface Snapshot {
   app_enums: string[];
   status_columns: { table_name: string; type: string; is_enum: boolean; checks: string[] | null }[];
   pgstac_comment: string | null;
+  /** Columns of app.* and platform.* tables: "schema.table" → column names. */
+  columns: Record<string, string[]>;
 }
 
 const qualifiedFunctions = (): string[] => [
@@ -91,7 +141,13 @@ async function snapshot(): Promise<Snapshot> {
           JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'status' AND NOT a.attisdropped
           JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
          WHERE n.nspname = 'app' AND c.relname = ANY($3::text[])) AS status_columns,
-       (SELECT obj_description(n.oid, 'pg_namespace') FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pgstac') AS pgstac_comment`,
+       (SELECT obj_description(n.oid, 'pg_namespace') FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pgstac') AS pgstac_comment,
+       (SELECT coalesce(json_object_agg(t.name, t.cols), '{}') FROM (
+          SELECT n.nspname || '.' || c.relname AS name, array_agg(a.attname::text ORDER BY a.attnum) AS cols
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+           WHERE n.nspname IN ('app', 'platform') AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+           GROUP BY 1) t) AS columns`,
     [EXPECTED.schemas, qualifiedFunctions(), Object.keys(EXPECTED.appStatusChecks)],
   );
   return s;
@@ -134,14 +190,68 @@ function objectsCheck(
 
 function schemaChecks(s: Snapshot): VerifyCheck[] {
   return EXPECTED.schemas.map((name) => {
-    const ok = s.schemas.includes(name);
-    const detail = ok
-      ? `Schema ${name} is present.`
-      : name === "platform"
-        ? `Schema platform is missing: ${PLATFORM_REASON}`
-        : `Schema ${name} is missing.`;
-    return { id: `schema:${name}`, label: `Schema ${name}`, ok, detail };
+    const present = s.schemas.includes(name);
+    const id = `schema:${name}`;
+    const label = `Schema ${name}`;
+    if (name === "platform")
+      return {
+        id,
+        label,
+        ok: true,
+        detail: present
+          ? "Schema platform is present (a physical one): its tables are checked under platform tables."
+          : PLATFORM_LOGICAL,
+        expectation: SEED.platform,
+      };
+    const fix =
+      name === "console"
+        ? " Run the console's migrations (npx tsx scripts/migrate.ts)."
+        : name === "pgstac"
+          ? " Install pgSTAC (pypgstac migrate, or Migrate pgSTAC on /maintenance)."
+          : name === "app"
+            ? " Redeploy the app schema (/maintenance) or run the pipeline's schema deploy."
+            : name === "h3"
+              ? " Seed 003 creates it by hand: psql < sql/init/00_create_h3_schema.sql."
+              : " The pipeline creates it when it publishes its first layer; the console never writes to geo.";
+    return {
+      id,
+      label,
+      ok: present,
+      detail: present ? `Schema ${name} is present.` : `Schema ${name} is missing.${fix}`,
+      expectation: SEED.schemas,
+    };
   });
+}
+
+/**
+ * The platform tables where they physically are: in a real platform schema when one holds them,
+ * else in app (seed 003). Each with the columns the console reads.
+ */
+function platformCheck(s: Snapshot): VerifyCheck {
+  const id = "platform:tables";
+  const label = "platform tables (api_requests, janitor_runs)";
+  const problems: string[] = [];
+  const found: string[] = [];
+  for (const t of EXPECTED.platformTables) {
+    const where = s.columns[`platform.${t}`] ? `platform.${t}` : `app.${t}`;
+    const cols = s.columns[where];
+    if (!cols) {
+      problems.push(`${t} is in neither platform nor app`);
+      continue;
+    }
+    const missing = EXPECTED.platformColumns[t].filter((c) => !cols.includes(c));
+    if (missing.length) problems.push(`${where} lacks column${missing.length > 1 ? "s" : ""} ${list(missing)}`);
+    else found.push(`${where} (${cols.length} columns)`);
+  }
+  return problems.length
+    ? {
+        id,
+        label,
+        ok: false,
+        detail: `${problems.join("; ")}. Redeploy the app schema (/maintenance) or run the pipeline's schema deploy.`,
+        expectation: SEED.platform,
+      }
+    : { id, label, ok: true, detail: `Found ${list(found)}.`, expectation: SEED.platform };
 }
 
 function statusCheck(s: Snapshot): VerifyCheck {
@@ -285,6 +395,20 @@ async function migrationsCheck(s: Snapshot): Promise<VerifyCheck> {
   return { id, label, ok: false, detail: `${parts.join("; ")} (${mode}). Apply them (${how}).` };
 }
 
+/** The seed quotation of each check that has one. */
+const EXPECTATIONS: Record<string, string> = {
+  "app:tables": SEED.app,
+  "app:enums": SEED.app,
+  "app:functions": SEED.app,
+  "geo:catalog": SEED.geo,
+  "pgstac:version": SEED.version,
+  "pgstac:console-functions": SEED.consoleFns,
+  "pgstac:search": SEED.search,
+  "pgstac:hash": SEED.hash,
+  "h3:tables": SEED.h3,
+  "console:migrations": SEED.migrations,
+};
+
 export async function verifySchemas(): Promise<VerifyResult> {
   const s = await snapshot();
   const checks: VerifyCheck[] = [
@@ -298,6 +422,7 @@ export async function verifySchemas(): Promise<VerifyResult> {
       (t) => s.tables.includes(`app.${t}`),
       "tables",
     ),
+    platformCheck(s),
     statusCheck(s),
     objectsCheck(
       "app:functions",
@@ -349,6 +474,6 @@ export async function verifySchemas(): Promise<VerifyResult> {
       "tables",
     ),
     await migrationsCheck(s),
-  ];
+  ].map((c) => (c.expectation || !EXPECTATIONS[c.id] ? c : { ...c, expectation: EXPECTATIONS[c.id] }));
   return { ok: checks.every((c) => c.ok), checked_at: new Date().toISOString(), checks };
 }

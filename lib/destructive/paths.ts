@@ -4,6 +4,7 @@ export const OPERATION_PATHS = {
   cleanup: "/api/dbadmin/maintenance/cleanup",
   redeploy: "/api/dbadmin/maintenance/redeploy",
   "pgstac-redeploy": "/api/dbadmin/maintenance/pgstac/redeploy",
+  "pgstac-migrate": "/api/dbadmin/maintenance/pgstac/migrate",
   "full-rebuild": "/api/dbadmin/maintenance/full-rebuild",
   "stac-nuke": "/api/stac/nuke",
   "stac-orphans": "/api/dbadmin/geo/orphans/stac-items",

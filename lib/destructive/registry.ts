@@ -6,6 +6,7 @@ import {
   redeployPgstacOperation,
   stacNukeOperation,
 } from "./operations/schemas";
+import { pgstacMigrateOperation } from "./operations/pgstac-migrate";
 import { cancelQueryOperation, terminateSessionOperation } from "./operations/sessions";
 import { stacOrphansOperation } from "./operations/stac-orphans";
 import { unpublishOperation } from "./operations/unpublish";
@@ -17,6 +18,7 @@ export const OPERATIONS = {
   cleanup: cleanupOperation,
   redeploy: redeployAppOperation,
   "pgstac-redeploy": redeployPgstacOperation,
+  "pgstac-migrate": pgstacMigrateOperation,
   "full-rebuild": fullRebuildOperation,
   "stac-nuke": stacNukeOperation,
   "stac-orphans": stacOrphansOperation,

@@ -1,15 +1,14 @@
--- Demo data loader, step 3: STAC (pgSTAC stand-in). Collections first: inserting a collection
--- creates its items partition, and an item of a missing collection would fail.
+-- Demo data loader, step 3: STAC, through pgSTAC's own loaders as the pipeline does:
+-- pgstac.create_collection(jsonb) (which makes the collection's items partition) and
+-- pgstac.create_items(jsonb) with whole STAC items (pgSTAC dehydrates them and keeps
+-- partition_stats). The same calls work on real pgSTAC 0.9.x and on the stand-in.
 -- scripts/demo-data.ts runs this file with search_path = pgstac, public (SET LOCAL), as pgSTAC's
--- triggers need (they name its tables unqualified), so it loads into a real pgSTAC 0.9 as well.
+-- triggers need; every table here is schema-qualified either way.
 -- The collections' content matches createSystemCollections() in lib/db/stac.ts.
--- Items are stored dehydrated, as pgSTAC stores them: content without id, collection, geometry
--- and type (their own columns); pgstac.get_item() puts them back.
 --   system-vectors: one item postgis-geo-<table> per catalogued geo table (not rivers_sample)
 --   system-rasters: one item per finished process_raster job
 
-INSERT INTO pgstac.collections (content)
-SELECT jsonb_build_object(
+SELECT pgstac.create_collection(jsonb_build_object(
     'id', 'system-vectors',
     'type', 'Collection',
     'stac_version', '1.0.0',
@@ -25,11 +24,10 @@ SELECT jsonb_build_object(
         'temporal', jsonb_build_object('interval', jsonb_build_array(jsonb_build_array(
             to_char(min(m.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), NULL)))),
     'summaries', jsonb_build_object('geometry_type', jsonb_agg(DISTINCT m.geometry_type)),
-    'links', jsonb_build_array())
+    'links', jsonb_build_array()))
 FROM geo.table_metadata m JOIN demo_geo_tables g ON g.table_name = m.table_name AND g.catalogued;
 
-INSERT INTO pgstac.collections (content)
-SELECT jsonb_build_object(
+SELECT pgstac.create_collection(jsonb_build_object(
     'id', 'system-rasters',
     'type', 'Collection',
     'stac_version', '1.0.0',
@@ -43,14 +41,16 @@ SELECT jsonb_build_object(
         'spatial', jsonb_build_object('bbox', jsonb_build_array(jsonb_build_array(-180, -90, 180, 90))),
         'temporal', jsonb_build_object('interval', jsonb_build_array(jsonb_build_array(
             to_char(min(p.finished_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), NULL)))),
-    'links', jsonb_build_array())
+    'links', jsonb_build_array()))
 FROM demo_job_plan p
 WHERE p.job_type = 'process_raster' AND p.status IN ('completed', 'completed_with_errors');
 
 -- Vector items: footprint = the table's bbox.
-INSERT INTO pgstac.items (id, geometry, collection, datetime, end_datetime, content)
-SELECT m.stac_item_id, x.footprint, 'system-vectors', m.created_at, m.created_at,
-    jsonb_build_object(
+SELECT pgstac.create_items(jsonb_agg(jsonb_build_object(
+        'type', 'Feature',
+        'id', m.stac_item_id,
+        'collection', 'system-vectors',
+        'geometry', ST_AsGeoJSON(x.footprint)::jsonb,
         'stac_version', '1.0.0',
         'bbox', to_jsonb(m.bbox),
         'properties', jsonb_build_object(
@@ -72,15 +72,17 @@ SELECT m.stac_item_id, x.footprint, 'system-vectors', m.created_at, m.created_at
                                        'title', m.title, 'roles', jsonb_build_array('data')),
             'features', jsonb_build_object('href', '/collections/geo.' || m.table_name || '/items',
                                            'type', 'application/geo+json', 'roles', jsonb_build_array('data'))))
+    ORDER BY m.table_name))
 FROM geo.table_metadata m
 JOIN demo_geo_tables g ON g.table_name = m.table_name AND g.catalogued
-CROSS JOIN LATERAL (SELECT ST_MakeEnvelope(m.bbox[1], m.bbox[2], m.bbox[3], m.bbox[4], 4326) AS footprint) x
-ORDER BY m.table_name;
+CROSS JOIN LATERAL (SELECT ST_MakeEnvelope(m.bbox[1], m.bbox[2], m.bbox[3], m.bbox[4], 4326) AS footprint) x;
 
 -- Raster items: footprint around the place the raster covers.
-INSERT INTO pgstac.items (id, geometry, collection, datetime, end_datetime, content)
-SELECT r.item_id, r.footprint, 'system-rasters', r.finished_at, r.finished_at,
-    jsonb_build_object(
+SELECT pgstac.create_items(jsonb_agg(jsonb_build_object(
+        'type', 'Feature',
+        'id', r.item_id,
+        'collection', 'system-rasters',
+        'geometry', ST_AsGeoJSON(r.footprint)::jsonb,
         'stac_version', '1.0.0',
         'stac_extensions', jsonb_build_array('https://stac-extensions.github.io/raster/v1.1.0/schema.json'),
         'bbox', jsonb_build_array(ST_XMin(r.footprint), ST_YMin(r.footprint), ST_XMax(r.footprint), ST_YMax(r.footprint)),
@@ -95,11 +97,11 @@ SELECT r.item_id, r.footprint, 'system-rasters', r.finished_at, r.finished_at,
             'data', jsonb_build_object('href', format('https://geoetlstorage.blob.core.windows.net/silver-cogs/%s/%s/%s_cog.tif', r.team, r.place, r.item_id),
                                        'type', 'image/tiff; application=geotiff; profile=cloud-optimized',
                                        'roles', jsonb_build_array('data'))))
+    ORDER BY r.n))
 FROM (
     SELECT p.*, lower(replace(p.raster, '_', '-')) || '-' || p.place || '-' || left(p.job_id, 8) AS item_id,
            ST_SetSRID(ST_Expand(ST_MakePoint(pl.lon, pl.lat),
                round((pl.radius * (0.4 + 0.6 * pg_temp.rnd('fp:' || p.n)))::numeric, 4)::float8), 4326) AS footprint
     FROM demo_job_plan p JOIN demo_places pl ON pl.place = p.place
     WHERE p.job_type = 'process_raster' AND p.status IN ('completed', 'completed_with_errors')
-) r
-ORDER BY r.n;
+) r;

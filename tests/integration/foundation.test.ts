@@ -57,7 +57,7 @@ describe("schema from sql/", () => {
   });
 });
 
-describe("pgSTAC stand-in behaves like pgSTAC 0.9", () => {
+describe("pgSTAC (real, or the stand-in where no release files exist) behaves like pgSTAC 0.9", () => {
   it("reports its version and lists collections", async () => {
     const v = await db.client.query("SELECT pgstac.get_version() AS v");
     expect(v.rows[0].v).toMatch(/^0\.9\./);

@@ -280,6 +280,8 @@ describe("overview", () => {
       expect(await pgstacInfo()).toEqual({
         present: true,
         version: null,
+        standIn: false,
+        label: "pgSTAC (version unreadable)",
         problem: "pgstac.get_version() failed (SQLSTATE 42883)",
       });
     } finally {
@@ -289,7 +291,13 @@ describe("overview", () => {
 
   it("says pgSTAC is missing instead of failing when the schema is gone", async () => {
     await db.client.query("DROP SCHEMA pgstac CASCADE");
-    expect(await pgstacInfo()).toEqual({ present: false, version: null, problem: null });
+    expect(await pgstacInfo()).toEqual({
+      present: false,
+      version: null,
+      standIn: false,
+      label: "not installed",
+      problem: null,
+    });
     const o = await getOverviewCounts();
     expect(o.pgstac.present).toBe(false);
     expect(o.schemas).not.toContain("pgstac");

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppError } from "@/lib/api/errors";
 import type { User } from "@/lib/auth/permissions";
 import { resetConfigCache } from "@/lib/config";
+import { localPgstacDir } from "@/lib/pgstac/local";
 import { bearer } from "../helpers/auth";
 import { urlFor } from "../helpers/cluster";
 import { testDatabase } from "../helpers/db";
@@ -55,10 +56,16 @@ async function lastAudit() {
   return (await db.client.query(`SELECT * FROM console.audit_log ORDER BY id DESC LIMIT 1`)).rows[0];
 }
 
+// pgSTAC's release folder where there is one (real pgSTAC), else the stand-in's file.
+const RELEASES = localPgstacDir();
+const PGSTAC = RELEASES
+  ? { PGSTAC_MIGRATIONS_DIR: RELEASES, PGSTAC_SQL_FILE: undefined }
+  : { PGSTAC_MIGRATIONS_DIR: undefined, PGSTAC_SQL_FILE: "sql/fixtures/pgstac_standin.sql" };
 beforeEach(() =>
   settings({
     ALLOW_DESTRUCTIVE_MAINTENANCE: "true",
-    PGSTAC_SQL_FILE: "sql/fixtures/pgstac_standin.sql",
+    ...PGSTAC,
+    PGSTAC_TARGET_VERSION: undefined,
     PGSTAC_MIGRATE_COMMAND: undefined,
   }),
 );
@@ -205,12 +212,12 @@ describe("schema maintenance", () => {
     await db.client.query(`DROP VIEW geo.v_job_ids`);
   });
 
-  it("pgSTAC redeploy needs PGSTAC_SQL_FILE or PGSTAC_MIGRATE_COMMAND (409 saying what to set), then reinstalls with the system collections", async () => {
-    settings({ PGSTAC_SQL_FILE: undefined });
+  it("pgSTAC redeploy needs a pgSTAC install configured (409 saying what to set), then reinstalls with the system collections", async () => {
+    settings({ PGSTAC_SQL_FILE: undefined, PGSTAC_MIGRATIONS_DIR: undefined });
     const e = await failure(run(redeployPgstacOperation));
-    expect(e).toMatchObject({ status: 409 });
-    expect(e.message).toMatch(/PGSTAC_SQL_FILE .*PGSTAC_MIGRATE_COMMAND/);
-    settings({ PGSTAC_SQL_FILE: "sql/fixtures/pgstac_standin.sql" });
+    expect(e).toMatchObject({ status: 409, details: { reason: "pgstac_install_not_configured" } });
+    expect(e.message).toMatch(/PGSTAC_MIGRATIONS_DIR .*PGSTAC_SQL_FILE .*PGSTAC_MIGRATE_COMMAND/);
+    settings(PGSTAC);
     const before = await survivors();
     const r = await run(redeployPgstacOperation);
     expect(r).toMatchObject({ status: "success", pgstac_version: expect.any(String) });
@@ -224,7 +231,11 @@ describe("schema maintenance", () => {
   it("full rebuild runs the seed's seven steps in one transaction; geo, h3 and console survive", async () => {
     const before = await survivors();
     const plan = await planOperation(fullRebuildOperation, {});
-    expect(plan.items.map((i) => i.name)).toEqual(["app", "pgstac"]);
+    expect(plan.items.map((i) => i.name)).toEqual([
+      "app",
+      "pgstac",
+      RELEASES ? "pgstac--0.9.8.sql" : "pgstac_standin.sql",
+    ]);
     const r = await run(fullRebuildOperation);
     expect(r).toMatchObject({
       status: "success",
@@ -244,16 +255,14 @@ describe("schema maintenance", () => {
     expect(await survivors()).toEqual(before);
   });
 
-  it("a full rebuild that fails at its last step leaves both schemas as they were", async () => {
-    settings({ PGSTAC_SQL_FILE: "/nonexistent/pgstac.sql" });
+  it("a full rebuild whose release file is unreadable is refused before it starts; both schemas stay", async () => {
+    settings({ PGSTAC_MIGRATIONS_DIR: undefined, PGSTAC_SQL_FILE: "/nonexistent/pgstac.sql" });
     const jobs = (await db.client.query(`SELECT count(*)::int AS n FROM app.jobs`)).rows[0].n;
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const e = await failure(run(fullRebuildOperation));
-    logged.mockRestore();
-    expect(e.status).toBe(500);
+    expect(e).toMatchObject({ status: 409, details: { reason: "pgstac_release_unreadable" } });
     expect((await db.client.query(`SELECT count(*)::int AS n FROM app.jobs`)).rows[0].n).toBe(jobs);
     expect((await db.client.query(`SELECT to_regclass('pgstac.items') AS t`)).rows[0].t).toBe("pgstac.items");
-    expect(await lastAudit()).toMatchObject({ action: "maintenance.full-rebuild", outcome: "failed" });
+    expect(await lastAudit()).toMatchObject({ action: "maintenance.full-rebuild", outcome: "conflict" });
   });
 
   it("clear STAC: items only, then everything", async () => {

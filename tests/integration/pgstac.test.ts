@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { pgstacRead, withPgstacPath } from "@/lib/db/pgstac-session";
+import { pgstacRead } from "@/lib/db/pgstac-session";
 import { readQuery } from "@/lib/db/pool";
 import { createSystemCollections, deleteStacItem, getStacItem, listOrphanStacItems } from "@/lib/db/stac";
 import { testDatabase } from "../helpers/db";
+import { loadStac } from "../helpers/stac";
 
 /**
- * The pgSTAC stand-in behaves like pgSTAC 0.9.8 where it matters to the console: its functions
- * and triggers name pgSTAC's tables unqualified, so a call without search_path = pgstac, public
- * fails (42P01) exactly as against the real thing; and the console's helpers set that path.
+ * The console's pgSTAC calls on the test database's pgSTAC: real pgSTAC 0.9.8 from its release
+ * file when the files are found (lib/pgstac/local.ts), else the stand-in. pgSTAC's functions and
+ * triggers name its tables unqualified, so a call without search_path = pgstac, public fails
+ * (42P01); the console's helpers set that path.
  */
 const db = testDatabase("pgstac");
 
@@ -33,7 +35,7 @@ async function sqlstate(p: Promise<unknown>): Promise<string | undefined> {
   throw new Error("expected the statement to fail");
 }
 
-describe("the stand-in needs pgSTAC's search path, like pgSTAC", () => {
+describe("pgSTAC needs its search path", () => {
   it('delete_item without it fails with 42P01 (relation "items" does not exist)', async () => {
     const path = (await db.client.query(`SHOW search_path`)).rows[0].search_path;
     expect(path).not.toMatch(/pgstac/);
@@ -47,49 +49,18 @@ describe("the stand-in needs pgSTAC's search path, like pgSTAC", () => {
     });
   });
 
-  it("inserting a collection or an item without it fails with 42P01 (their triggers)", async () => {
+  it("with it, pgSTAC's loaders store an item get_item returns whole, and deleting the collection takes its items", async () => {
     await inRolledBackTransaction(async () => {
-      expect(
-        await sqlstate(db.client.query(`INSERT INTO pgstac.collections (content) VALUES ('{"id": "no-path"}')`)),
-      ).toBe("42P01");
-    });
-    await inRolledBackTransaction(async () => {
-      expect(
-        await sqlstate(
-          db.client.query(
-            `INSERT INTO pgstac.items (id, geometry, collection, datetime, end_datetime, content)
-             VALUES ('no-path', ST_MakeEnvelope(0, 0, 1, 1, 4326), $1, now(), now(), '{}')`,
-            [VECTORS],
-          ),
-        ),
-      ).toBe("42P01");
-    });
-  });
-
-  it("with it, a collection gets its items partition in schema pgstac, and deleting it drops the partition", async () => {
-    await inRolledBackTransaction(async () => {
-      await withPgstacPath(db.client);
+      await loadStac(db.client, [{ id: "i1", collection: "with-path", properties: { title: "one" } }]);
       expect((await db.client.query(`SHOW search_path`)).rows[0].search_path).toBe("pgstac, public");
-      const { rows } = await db.client.query(
-        `INSERT INTO pgstac.collections (content) VALUES ('{"id": "with-path"}') RETURNING key`,
-      );
-      const partition = `_items_${rows[0].key}`;
-      expect(
-        (await db.client.query(`SELECT to_regclass('pgstac.' || $1) IS NOT NULL AS ok`, [partition])).rows[0].ok,
-      ).toBe(true);
-      await db.client.query(
-        `INSERT INTO pgstac.items (id, geometry, collection, datetime, end_datetime, content)
-         VALUES ('i1', ST_MakeEnvelope(0, 0, 1, 1, 4326), 'with-path', '2024-01-01', '2024-01-01', '{}')`,
-      );
-      const stats = await db.client.query(
-        `SELECT lower(dtrange) AS start FROM pgstac.partition_stats WHERE partition = $1`,
-        [partition],
-      );
-      expect(new Date(stats.rows[0].start).toISOString()).toBe("2024-01-01T00:00:00.000Z");
+      const item = (await db.client.query(`SELECT pgstac.get_item('i1', 'with-path') AS item`)).rows[0].item;
+      expect(item).toMatchObject({ id: "i1", collection: "with-path", type: "Feature", properties: { title: "one" } });
+      expect(item.geometry.type).toBe("Polygon");
+      const stored = (await db.client.query(`SELECT content, datetime FROM pgstac.items WHERE id = 'i1'`)).rows[0];
+      expect(Object.keys(stored.content)).not.toContain("geometry"); // dehydrated
+      expect(new Date(stored.datetime).toISOString()).toBe("2024-01-01T00:00:00.000Z");
       await db.client.query(`DELETE FROM pgstac.collections WHERE id = 'with-path'`);
-      expect(
-        (await db.client.query(`SELECT to_regclass('pgstac.' || $1) IS NULL AS gone`, [partition])).rows[0].gone,
-      ).toBe(true);
+      expect((await db.client.query(`SELECT count(*)::int AS n FROM pgstac.items WHERE id = 'i1'`)).rows[0].n).toBe(0);
     });
   });
 
@@ -191,11 +162,12 @@ describe("createSystemCollections", () => {
       expect(createdRest).toEqual(seededRest);
       expect(createdExtent.spatial).toEqual(seededExtent.spatial);
       expect(createdExtent.temporal.interval[0][1]).toBeNull();
-      // and each has its items partition again
-      const parts = await db.client.query(
-        `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'pgstac.items'::regclass`,
-      );
-      expect(parts.rows[0].n).toBe(2);
+      // and each takes items again (pgSTAC makes their partitions as items arrive)
+      await loadStac(db.client, [
+        { id: "v1", collection: "system-vectors" },
+        { id: "r1", collection: "system-rasters" },
+      ]);
+      expect((await db.client.query(`SELECT count(*)::int AS n FROM pgstac.items`)).rows[0].n).toBe(2);
     });
   });
 });
@@ -223,15 +195,11 @@ describe("listOrphanStacItems", () => {
 
   it("also looks in any other collection a metadata row catalogs its layer in", async () => {
     await inRolledBackTransaction(async () => {
-      await withPgstacPath(db.client);
-      await db.client.query(
-        `INSERT INTO pgstac.collections (content) VALUES ('{"id": "team-vectors"}'), ('{"id": "elsewhere"}')`,
-      );
-      await db.client.query(
-        `INSERT INTO pgstac.items (id, geometry, collection, datetime, end_datetime, content)
-         SELECT id, ST_MakeEnvelope(0, 0, 1, 1, 4326), c, now(), now(), '{}'
-           FROM (VALUES ('kept', 'team-vectors'), ('lost', 'team-vectors'), ('ignored', 'elsewhere')) v(id, c)`,
-      );
+      await loadStac(db.client, [
+        { id: "kept", collection: "team-vectors" },
+        { id: "lost", collection: "team-vectors" },
+        { id: "ignored", collection: "elsewhere" },
+      ]);
       await db.client.query(
         `INSERT INTO geo.table_metadata (table_name, stac_item_id, stac_collection_id) VALUES ('kept_layer', 'kept', 'team-vectors')`,
       );

@@ -75,17 +75,19 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
             Database
           </h2>
           <p className="mt-1 text-sm" data-testid="pgstac-version">
-            pgSTAC:{" "}
             {counts.pgstac.present ? (
               counts.pgstac.version ? (
-                <strong>{counts.pgstac.version}</strong>
+                <>
+                  <strong>{counts.pgstac.label}</strong>
+                  {counts.pgstac.standIn ? ` (demo and tests only; reports version ${counts.pgstac.version})` : ""}
+                </>
               ) : (
                 <span className="text-amber-700 dark:text-amber-300">
-                  schema present, version unreadable ({counts.pgstac.problem})
+                  pgSTAC: schema present, version unreadable ({counts.pgstac.problem})
                 </span>
               )
             ) : (
-              <span className="text-amber-700 dark:text-amber-300">not installed (no pgstac schema)</span>
+              <span className="text-amber-700 dark:text-amber-300">pgSTAC: not installed (no pgstac schema)</span>
             )}
           </p>
           <ul className="mt-2 flex flex-wrap gap-1.5 text-xs" aria-label="Schemas" data-testid="schemas">

@@ -9,7 +9,9 @@ import { requirePageRole } from "@/lib/auth/page";
 import { canMutate } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
 import { recentOperationRuns, runningOperations } from "@/lib/destructive/pipeline";
+import { pgstacInfo } from "@/lib/db/overview";
 import { verifySchemas } from "@/lib/db/verify";
+import { pgstacInstallLabel } from "@/lib/pgstac/config";
 
 export const dynamic = "force-dynamic";
 
@@ -50,7 +52,13 @@ export default async function MaintenancePage({
   const days = p.days ?? "30";
   const cfg = getConfig();
   const admin = canMutate(user);
-  const [verify, running, runs] = await Promise.all([verifySchemas(), runningOperations(), recentOperationRuns(10)]);
+  const [verify, running, runs, pgstac] = await Promise.all([
+    verifySchemas(),
+    runningOperations(),
+    recentOperationRuns(10),
+    pgstacInfo(),
+  ]);
+  const install = cfg.pgstacInstall;
   const schemaOps = admin && cfg.allowDestructiveMaintenance;
   const disabledNote =
     admin && !cfg.allowDestructiveMaintenance ? (
@@ -100,7 +108,14 @@ export default async function MaintenancePage({
                 {c.ok ? "ok" : "failed"}
               </span>
               <span className="font-medium">{c.label}</span>
-              <span className="text-slate-600 dark:text-slate-400">{c.detail}</span>
+              <span className="text-slate-600 dark:text-slate-400">
+                {c.detail}
+                {c.expectation ? (
+                  <span className="mt-0.5 block text-xs text-slate-500 dark:text-slate-400">
+                    Expected: {c.expectation}
+                  </span>
+                ) : null}
+              </span>
             </li>
           ))}
         </ul>
@@ -169,13 +184,25 @@ export default async function MaintenancePage({
             }
           >
             <p>
-              Reinstalls pgSTAC with what this server is configured to use (
-              {cfg.pgstacInstall
-                ? cfg.pgstacInstall.kind === "sql"
-                  ? "PGSTAC_SQL_FILE"
-                  : "PGSTAC_MIGRATE_COMMAND"
-                : "nothing configured: set PGSTAC_SQL_FILE or PGSTAC_MIGRATE_COMMAND"}
-              ).
+              Drops pgstac (every collection and item) and reinstalls it with what this server is configured to use:{" "}
+              {pgstacInstallLabel(install)}.
+            </p>
+          </Card>
+          <Card
+            title="Migrate pgSTAC"
+            action={
+              install?.kind === "dir" ? (
+                <OperationButton operation="pgstac-migrate" params={{}} label="Migrate pgSTAC" />
+              ) : (
+                <p className="text-xs text-slate-600 dark:text-slate-400">
+                  Needs PGSTAC_MIGRATIONS_DIR (pypgstac&apos;s migrations folder) on this server.
+                </p>
+              )
+            }
+          >
+            <p data-testid="pgstac-migrate-status">
+              Upgrades pgSTAC in place, as <code>pypgstac migrate</code> does, keeping every collection and item.
+              Installed: <strong>{pgstac.label}</strong>. Releases: {pgstacInstallLabel(install)}.
             </p>
           </Card>
           <Card

@@ -1,6 +1,7 @@
 import "server-only";
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { statSync } from "node:fs";
+import path from "node:path";
 import type { PoolClient } from "pg";
 import { z } from "zod";
 import { AppError } from "../../api/errors";
@@ -8,6 +9,15 @@ import { getConfig } from "../../config";
 import { applySqlFile, migrationFiles } from "../../db/migrate";
 import { withPgstacPath } from "../../db/pgstac-session";
 import { createSystemCollections } from "../../db/stac";
+import { applyReleaseSql } from "../../pgstac/apply";
+import {
+  PgstacReleaseError,
+  type ReleaseFile,
+  describeReleaseFile,
+  migrationPath,
+  readReleaseFile,
+  readReleases,
+} from "../../pgstac/releases";
 import { schemaDependents } from "../dependents";
 import type { Operation, Plan, PlanItem, Querier, Step, StepState } from "../types";
 
@@ -23,6 +33,8 @@ type NoInput = z.infer<typeof NoInput>;
 interface SchemaData {
   appTables: string[];
   pgstacTables: string[];
+  /** The pgSTAC release file a redeploy or rebuild installs (its checksum is in the plan). */
+  release?: ReleaseFile;
 }
 
 async function tablesIn(q: Querier, schema: string): Promise<{ name: string; rows: number }[]> {
@@ -50,13 +62,37 @@ function pgstacInstall() {
   if (!install) {
     throw new AppError(
       "conflict",
-      "pgSTAC is installed by its own tooling and none is configured: set PGSTAC_SQL_FILE (a pgSTAC release SQL file) or PGSTAC_MIGRATE_COMMAND (e.g. pypgstac migrate).",
+      "pgSTAC is installed by its own tooling and none is configured: set PGSTAC_MIGRATIONS_DIR (pypgstac's migrations folder), PGSTAC_SQL_FILE (one release file) or PGSTAC_MIGRATE_COMMAND (e.g. pypgstac migrate).",
       {
         reason: "pgstac_install_not_configured",
       },
     );
   }
   return install;
+}
+
+/**
+ * The one release file a redeploy or rebuild installs: the configured file, or the folder's base
+ * file of PGSTAC_TARGET_VERSION (default the newest). Read now, so the plan carries its checksum
+ * and a file changed between plan and confirm is a stale plan (409), not a surprise.
+ */
+function baseRelease(
+  install: { kind: "dir"; dir: string; target?: string } | { kind: "sql"; file: string },
+): ReleaseFile {
+  try {
+    if (install.kind === "dir") return migrationPath(readReleases(install.dir), null, install.target).files[0];
+    const file = path.resolve(install.file);
+    if (!statSync(file).isFile()) throw new Error("not a file");
+    return describeReleaseFile(file);
+  } catch (err) {
+    throw new AppError(
+      "conflict",
+      err instanceof PgstacReleaseError
+        ? err.message
+        : `The pgSTAC release file ${install.kind === "sql" ? install.file : install.dir} cannot be read.`,
+      { reason: "pgstac_release_unreadable" },
+    );
+  }
 }
 
 async function plannedSchemas(q: Querier, schemas: ("app" | "pgstac")[]) {
@@ -92,12 +128,36 @@ const deployApp: Step<SchemaData> = {
   },
 };
 
-const deployPgstacSql = (file: string): Step<SchemaData> => ({
+/** The release file of the plan (refused if its checksum changed since), then the reader's grants. */
+const deployPgstac: Step<SchemaData> = {
   label: "Deploy schema pgstac",
-  async run(client) {
-    await client.query(readFileSync(file, "utf8"));
+  async run(client, plan) {
+    const release = plan.data.release;
+    if (!release) throw new AppError("internal", "The plan names no pgSTAC release file.");
+    await applyReleaseSql(client, readRelease(release));
     await applySqlFile(client, "roles.sql");
   },
+};
+
+/** readReleaseFile, with a changed file as a 409 (the plan no longer holds). */
+export function readRelease(f: ReleaseFile): string {
+  try {
+    return readReleaseFile(f);
+  } catch (err) {
+    if (err instanceof PgstacReleaseError)
+      throw new AppError("conflict", `${err.message} Review the new plan and confirm again.`, {
+        reason: "stale_plan",
+      });
+    throw new AppError("conflict", `The pgSTAC release file ${f.name} cannot be read any more.`, {
+      reason: "pgstac_release_unreadable",
+    });
+  }
+}
+
+const releaseItem = (f: ReleaseFile): PlanItem => ({
+  kind: "release file",
+  name: f.name,
+  detail: `sha256 ${f.sha256.slice(0, 12)}…, ${(f.bytes / 1024).toFixed(0)} KB`,
 });
 
 const systemCollections: Step<SchemaData> = {
@@ -178,29 +238,38 @@ export const redeployPgstacOperation: Operation<NoInput, SchemaData, Record<stri
   statementTimeoutMs: 300_000,
   async plan(q) {
     const install = pgstacInstall();
+    if (install.kind === "command")
+      return {
+        target: "pgstac",
+        summary: `Run the configured pgSTAC migration (${install.command}); it upgrades pgstac in place.`,
+        items: [{ kind: "command", name: install.command }],
+        dependents: [],
+        warnings: [],
+        confirmText: "redeploy pgstac",
+        state: { install },
+        data: { appTables: [], pgstacTables: [] },
+      };
+    const release = baseRelease(install);
     const { pgstac, dependents } = await plannedSchemas(q, ["pgstac"]);
     return {
       target: "pgstac",
-      summary:
-        install.kind === "sql"
-          ? `Drop schema pgstac (every collection and item) and install it again from ${install.file}, then create the system collections.`
-          : `Run the configured pgSTAC migration (${install.command}); it upgrades pgstac in place.`,
-      items: install.kind === "sql" ? [schemaItem("pgstac", pgstac)] : [{ kind: "command", name: install.command }],
-      dependents: install.kind === "sql" ? dependents : [],
+      summary: `Drop schema pgstac (every collection and item) and install it again from ${release.name}, then create the system collections.`,
+      items: [schemaItem("pgstac", pgstac), releaseItem(release)],
+      dependents,
       warnings: [],
       confirmText: "redeploy pgstac",
-      state: { pgstac: pgstac.map((t) => t.name), dependents, install },
-      data: { appTables: [], pgstacTables: pgstac.map((t) => t.name) },
+      state: { pgstac: pgstac.map((t) => t.name), dependents, release: [release.file, release.sha256] },
+      data: { appTables: [], pgstacTables: pgstac.map((t) => t.name), release },
     };
   },
   steps: () => {
     const install = pgstacInstall();
     if (install.kind === "command") return [runMigrateCommand(install.command), verifyPgstac];
-    return [dropSchema("pgstac"), deployPgstacSql(install.file), systemCollections, verifyPgstac];
+    return [dropSchema("pgstac"), deployPgstac, systemCollections, verifyPgstac];
   },
   result: (_plan, state) => ({
     status: "success",
-    message: "pgSTAC redeployed successfully",
+    message: `pgSTAC redeployed successfully${state.out.pgstac_version ? ` (pgSTAC ${String(state.out.pgstac_version)})` : ""}`,
     schemas_created: ["pgstac"],
     pgstac_version: state.out.pgstac_version ?? null,
   }),
@@ -216,41 +285,42 @@ export const fullRebuildOperation: Operation<NoInput, SchemaData, Record<string,
   statementTimeoutMs: 600_000,
   async plan(q) {
     const install = pgstacInstall();
-    if (install.kind !== "sql") {
+    if (install.kind === "command") {
       throw new AppError(
         "conflict",
-        "A full rebuild is atomic only with PGSTAC_SQL_FILE (a migration command cannot run inside the rebuild's transaction). Set PGSTAC_SQL_FILE, or redeploy app and pgSTAC separately.",
+        "A full rebuild is atomic only with release SQL (a migration command cannot run inside the rebuild's transaction). Set PGSTAC_MIGRATIONS_DIR or PGSTAC_SQL_FILE, or redeploy app and pgSTAC separately.",
         {
           reason: "pgstac_install_not_atomic",
         },
       );
     }
+    const release = baseRelease(install);
     const { app, pgstac, dependents } = await plannedSchemas(q, ["app", "pgstac"]);
     return {
       target: "app + pgstac",
-      summary:
-        "In one transaction: drop app and pgstac, deploy app, deploy pgSTAC, create the system STAC collections, verify both. geo, h3 and console are not touched.",
-      items: [schemaItem("app", app), schemaItem("pgstac", pgstac)],
+      summary: `In one transaction: drop app and pgstac, deploy app, install pgSTAC from ${release.name}, create the system STAC collections, verify both. geo, h3 and console are not touched.`,
+      items: [schemaItem("app", app), schemaItem("pgstac", pgstac), releaseItem(release)],
       dependents,
       warnings: [],
       confirmText: "full rebuild",
-      state: { app: app.map((t) => t.name), pgstac: pgstac.map((t) => t.name), dependents },
-      data: { appTables: app.map((t) => t.name), pgstacTables: pgstac.map((t) => t.name) },
+      state: {
+        app: app.map((t) => t.name),
+        pgstac: pgstac.map((t) => t.name),
+        dependents,
+        release: [release.file, release.sha256],
+      },
+      data: { appTables: app.map((t) => t.name), pgstacTables: pgstac.map((t) => t.name), release },
     };
   },
-  steps: () => {
-    const install = pgstacInstall();
-    if (install.kind !== "sql") throw new AppError("conflict", "PGSTAC_SQL_FILE is required for a full rebuild.");
-    return [
-      dropSchema("app"),
-      dropSchema("pgstac"),
-      deployApp,
-      deployPgstacSql(install.file),
-      systemCollections,
-      verifyApp,
-      verifyPgstac,
-    ];
-  },
+  steps: () => [
+    dropSchema("app"),
+    dropSchema("pgstac"),
+    deployApp,
+    deployPgstac,
+    systemCollections,
+    verifyApp,
+    verifyPgstac,
+  ],
   result: (plan, state) => ({ ...schemaResult("Full rebuild completed", ["app", "pgstac"])(plan, state) }),
 };
 
