@@ -100,3 +100,23 @@ test("a reader sees the status but no maintenance buttons, and gets 403 from eve
     await db.end();
   }
 });
+
+const REAL_PGSTAC = !!process.env.PGSTAC_MIGRATIONS_DIR && process.env.PGSTAC_MIGRATIONS_DIR !== "none";
+
+test("on real pgSTAC: verify is green, the overview and health name pgSTAC 0.9.8, and Migrate pgSTAC says there is nothing to do", async ({
+  page,
+}) => {
+  test.skip(!REAL_PGSTAC, "no pgSTAC release files on this machine (the stand-in runs)");
+  await signIn(page, "admin", "/maintenance");
+  await expect(page.getByRole("heading", { name: /Schema verification/ })).toContainText("all checks ok");
+  await expect(page.getByTestId("verify-checks")).toContainText("Logical schema, ok");
+  await expect(page.getByTestId("pgstac-migrate-status")).toContainText("Installed: pgSTAC 0.9.8");
+  await page.getByRole("button", { name: "Migrate pgSTAC" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("pgSTAC 0.9.8 is installed already: nothing to migrate.");
+  await page.keyboard.press("Escape");
+  await page.goto("/");
+  await expect(page.getByTestId("pgstac-version")).toHaveText("pgSTAC 0.9.8");
+  await page.goto("/health");
+  await expect(page.getByText(/· pgSTAC 0\.9\.8/)).toBeVisible();
+});

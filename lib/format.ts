@@ -28,9 +28,21 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
+/**
+ * A timestamp that is not a point in time: PostgreSQL's ±infinity ("∞", "−∞") or a text a Date
+ * cannot read (shown raw); null for an ordinary ISO timestamp. See lib/db/timestamps.ts.
+ */
+export function oddTimestamp(iso: string): string | null {
+  if (iso === "infinity") return "∞";
+  if (iso === "-infinity") return "−∞";
+  return Number.isFinite(Date.parse(iso)) ? null : iso;
+}
+
 /** "3 min ago" / "in 2 h" relative to now. */
 export function formatRelative(iso: string | null | undefined, now: number = Date.now()): string {
   if (!iso) return "—";
+  const odd = oddTimestamp(iso);
+  if (odd !== null) return odd;
   const diff = (now - new Date(iso).getTime()) / 1000;
   const abs = Math.abs(diff);
   const unit =
@@ -48,6 +60,8 @@ export function formatRelative(iso: string | null | undefined, now: number = Dat
 /** Exact time for tooltips: "2026-01-31 12:00:05 UTC". */
 export function formatExact(iso: string | null | undefined): string {
   if (!iso) return "";
+  const odd = oddTimestamp(iso);
+  if (odd !== null) return odd;
   return new Date(iso)
     .toISOString()
     .replace("T", " ")
@@ -57,6 +71,8 @@ export function formatExact(iso: string | null | undefined): string {
 /** An ISO timestamp to the minute, as tables show it: "2026-01-31 12:00 UTC"; none → "—". */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "—";
+  const odd = oddTimestamp(iso);
+  if (odd !== null) return odd;
   return iso
     .replace("T", " ")
     .replace(/\.\d+Z$/, "Z")

@@ -120,6 +120,17 @@ export const limitParam = (def: number, max = MAX_LIMIT) =>
       .default(def),
   );
 
+/** An OFFSET (the pipeline API's paging): a whole number up to 999,999,999, the same digits-only rule as limit. */
+export const offsetParam = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .regex(/^\d{1,9}$/, { message: "expected a whole number between 0 and 999999999" })
+    .transform(Number)
+    .optional()
+    .default(0),
+);
+
 /** An ISO date-time; without an offset it is UTC (README), never the server's time zone. */
 export const isoDateParam = z.preprocess(
   emptyToUndefined,

@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor, tsKeySql } from "./cursor";
 import { keysetPage, SqlParams, timestampKeysetCondition, type KeysetPage } from "./keyset";
 import { likePrefix } from "./like";
 import { readQuery } from "./pool";
+import { isoTime, secondsBetweenSql } from "./timestamps";
 
 /**
  * Platform activity in schema app: the API requests that created jobs (app.api_requests) and the
@@ -35,7 +36,7 @@ export interface ApiRequestFilter {
 }
 
 const REQUEST_COLUMNS = `request_id, dataset_id, resource_id, version_id, data_type, status, job_id, parameters, created_at, updated_at`;
-const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+const iso = isoTime;
 
 /** API requests, newest first (created_at, request_id). */
 export async function listApiRequests(f: ApiRequestFilter): Promise<KeysetPage<ApiRequest>> {
@@ -123,7 +124,7 @@ export async function listJanitorRuns(f: {
       const order = direction === "next" ? "started_at DESC, run_id::text DESC" : "started_at ASC, run_id::text ASC";
       return readQuery<Row>(
         `SELECT run_id::text AS run_id, run_type, status, started_at, completed_at,
-                extract(epoch FROM completed_at - started_at)::float8 AS duration_seconds,
+                ${secondsBetweenSql("started_at", "completed_at")} AS duration_seconds,
                 items_scanned, items_fixed, actions_taken, error_details, ${tsKeySql("started_at")} AS sort_key
            FROM app.janitor_runs ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""}
           ORDER BY ${order} LIMIT ${p.add(take)}`,

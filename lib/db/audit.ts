@@ -12,6 +12,7 @@ import { SqlParams } from "./keyset";
 import { likePrefix } from "./like";
 import { adminPool, readQuery } from "./pool";
 import { log } from "../log";
+import { isoTime } from "./timestamps";
 
 /**
  * console.audit_log: one row per attempted mutation, whatever its outcome. Append-only (a trigger
@@ -206,7 +207,7 @@ export async function listAudit(f: AuditFilter = {}): Promise<AuditPage> {
   const more = rows.length > limit;
   const page = (more ? rows.slice(0, limit) : rows).map(({ sort_id: _sortId, ...r }) => ({
     ...r,
-    at: new Date(r.at).toISOString(),
+    at: isoTime(r.at)!,
   }));
   return { rows: page, nextBefore: more ? page[page.length - 1].id : null };
 }

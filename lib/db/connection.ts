@@ -1,5 +1,6 @@
 import { ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
 import type { PoolConfig } from "pg";
+import { tolerantTypes } from "./timestamps";
 import type { ConnectionOptions } from "node:tls";
 import { readCaFile, type DbTarget, type SslMode } from "../config";
 
@@ -75,5 +76,7 @@ export function poolConfigFor(
     statement_timeout: opts.statementTimeoutMs,
     ...(opts.lockTimeoutMs ? { lock_timeout: opts.lockTimeoutMs } : {}),
     application_name: opts.applicationName,
+    // ±infinity and out-of-range timestamps stay PostgreSQL's text instead of breaking Date (lib/db/timestamps.ts).
+    types: tolerantTypes,
   };
 }

@@ -59,7 +59,9 @@ export function decodeCursor(
   // Checked as strictly as PostgreSQL will read them ($k::timestamptz, text without NUL), so a
   // forged position is a 400 here rather than a 500 from the query.
   const badKey =
-    keyKind === "timestamp" ? key !== null && !isIsoTimestamp(key) : key === null || !/^\d{1,9}$/.test(key);
+    keyKind === "timestamp"
+      ? key !== null && !isIsoTimestamp(key) && !INFINITE_KEYS.has(key)
+      : key === null || !/^\d{1,9}$/.test(key);
   if (badKey || !isSafeText(id, 128))
     throw new AppError("bad_request", "Invalid cursor: its position is not valid for this list.", {
       parameter: "cursor",
@@ -67,5 +69,11 @@ export function decodeCursor(
   return { direction: parsed.d === "n" ? "next" : "prev", sort: parsed.s, key, id };
 }
 
-/** SQL text of a timestamptz as an exact, parseable UTC string (microseconds kept). */
-export const tsKeySql = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/**
+ * SQL text of a timestamptz as an exact, parseable UTC string (microseconds kept); ±infinity as
+ * PostgreSQL writes it (to_char gives NULL for them, which would page them as NULL rows).
+ */
+export const tsKeySql = (col: string) =>
+  `CASE WHEN NOT isfinite(${col}) THEN ${col}::text ELSE to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END`;
+
+const INFINITE_KEYS = new Set(["infinity", "-infinity"]);

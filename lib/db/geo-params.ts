@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolParam, emptyToUndefined, safeText } from "../api/params";
+import { boolParam, emptyToUndefined, limitParam, offsetParam, safeText } from "../api/params";
 
 /** The layer list's parameters, shared by GET /api/dbadmin/geo/metadata and the /geo page's URL parsers. */
 export const geoListFields = {
@@ -13,6 +13,7 @@ export const geoListFields = {
 /** GET /api/dbadmin/geo/metadata: the list's fields plus the pipeline API's OFFSET paging. */
 export const geoMetadataQuery = z.object({
   ...geoListFields,
-  limit: z.coerce.number({ message: "expected a number" }).int().min(1).max(1000).default(100),
-  offset: z.coerce.number({ message: "expected a number" }).int().min(0).default(0),
+  // The same integer rule as every route (digits only: no 0x10, 1e3), limit capped at 1000.
+  limit: limitParam(100),
+  offset: offsetParam,
 });

@@ -6,6 +6,7 @@ import { countOrEstimate, type CountResult } from "./estimate";
 import { readQuery } from "./pool";
 import { escapeLike } from "./like";
 import { findGeoTable, GEO_SCHEMA, qualifiedGeoTable, quoteIdent } from "./identifiers";
+import { isoTime } from "./timestamps";
 
 /** geo.table_metadata (the pipeline's record of every published layer) and what a layer page needs. */
 export interface GeoMetadata {
@@ -54,8 +55,8 @@ function toMetadata(r: GeoMetadata): GeoMetadata {
     ...r,
     feature_count: r.feature_count === null ? null : Number(r.feature_count),
     bbox: r.bbox ? r.bbox.map(Number) : null,
-    created_at: new Date(r.created_at).toISOString(),
-    updated_at: new Date(r.updated_at).toISOString(),
+    created_at: isoTime(r.created_at)!,
+    updated_at: isoTime(r.updated_at)!,
   };
 }
 

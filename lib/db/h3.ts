@@ -1,5 +1,6 @@
 import "server-only";
 import { readQuery } from "./pool";
+import { isoTime } from "./timestamps";
 
 /** The H3 reference data (schema h3): grids of hexagonal cells and the named filters over them. Read-only. */
 
@@ -16,7 +17,7 @@ const toGrid = (r: H3Grid): H3Grid => ({
   ...r,
   cell_count: Number(r.cell_count),
   bbox: r.bbox ? r.bbox.map(Number) : null,
-  created_at: r.created_at ? new Date(r.created_at).toISOString() : null,
+  created_at: isoTime(r.created_at),
 });
 
 export async function listGrids(): Promise<H3Grid[]> {
@@ -47,7 +48,7 @@ export async function listFilters(): Promise<H3Filter[]> {
     `SELECT filter_name, description, resolution, cardinality(h3_indices) AS cell_count, created_at
        FROM h3.reference_filters ORDER BY filter_name`,
   );
-  return rows.map((r) => ({ ...r, created_at: r.created_at ? new Date(r.created_at).toISOString() : null }));
+  return rows.map((r) => ({ ...r, created_at: isoTime(r.created_at) }));
 }
 
 /** A filter and the extent of its cells (from the grids that hold them; idx_h3_grids_h3_index). */
@@ -72,7 +73,7 @@ export async function getFilter(name: string): Promise<(H3Filter & { bbox: numbe
     description: r.description,
     resolution: r.resolution,
     cell_count: Number(r.cell_count),
-    created_at: r.created_at ? new Date(r.created_at).toISOString() : null,
+    created_at: isoTime(r.created_at),
     bbox: r.xmin === null ? null : [r.xmin, r.ymin, r.xmax, r.ymax].map(Number),
     drawn: r.drawn,
   };

@@ -6,6 +6,7 @@ import { errorHeadline } from "../format";
 import { type JobListParams, type JobStatus, type TaskStatus } from "./jobs-params";
 import { distinctValues } from "./distinct";
 import { keysetPage, SqlParams, timestampKeysetCondition } from "./keyset";
+import { type DbTimestamp, isoTime, orderMs, secondsBetween } from "./timestamps";
 import { likePrefix } from "./like";
 import { readQuery } from "./pool";
 
@@ -65,6 +66,8 @@ export interface JobPage {
   prev_cursor: string | null;
 }
 
+const nonNegative = (s: number | null) => (s === null ? null : Math.max(0, s));
+
 const FINISHED: readonly string[] = ["completed", "failed", "completed_with_errors"];
 
 // The job's own error, if the pipeline recorded one in result_data (either spelling).
@@ -80,8 +83,8 @@ interface SummaryRow {
   status: JobStatus;
   stage: number;
   total_stages: number;
-  created_at: Date | null;
-  updated_at: Date | null;
+  created_at: DbTimestamp | null;
+  updated_at: DbTimestamp | null;
   error: string | null;
   sort_key: string | null;
 }
@@ -94,12 +97,9 @@ function toSummary(r: SummaryRow): JobSummary {
     status: r.status,
     stage: r.stage,
     total_stages: r.total_stages,
-    created_at: r.created_at?.toISOString() ?? null,
-    updated_at: r.updated_at?.toISOString() ?? null,
-    duration_seconds:
-      finished && r.created_at && r.updated_at
-        ? Math.max(0, (r.updated_at.getTime() - r.created_at.getTime()) / 1000)
-        : null,
+    created_at: isoTime(r.created_at),
+    updated_at: isoTime(r.updated_at),
+    duration_seconds: finished ? nonNegative(secondsBetween(r.created_at, r.updated_at)) : null,
     error: r.status === "failed" || r.status === "completed_with_errors" ? errorHeadline(r.error) : null,
   };
 }
@@ -191,8 +191,8 @@ interface StageRow {
   status: TaskStatus;
   n: number;
   stuck: number;
-  started: Date | null;
-  ended: Date | null;
+  started: DbTimestamp | null;
+  ended: DbTimestamp | null;
 }
 
 const emptyCounts = (): Record<TaskStatus, number> => ({ pending: 0, processing: 0, completed: 0, failed: 0 });
@@ -241,13 +241,15 @@ export async function getJob(jobId: string): Promise<JobDetail | null> {
     const rows = byStage.get(s) ?? [];
     const counts = emptyCounts();
     let stuck = 0;
-    let started: Date | null = null;
-    let ended: Date | null = null;
+    let started: DbTimestamp | null = null;
+    let ended: DbTimestamp | null = null;
     for (const r of rows) {
       counts[r.status] = r.n;
       stuck += r.stuck;
-      if (r.started && (!started || r.started < started)) started = r.started;
-      if (r.ended && (!ended || r.ended > ended)) ended = r.ended;
+      const at = orderMs(r.started);
+      const to = orderMs(r.ended);
+      if (at !== null && (started === null || at < orderMs(started)!)) started = r.started;
+      if (to !== null && (ended === null || to > orderMs(ended)!)) ended = r.ended;
     }
     const total = rows.reduce((a, r) => a + r.n, 0);
     const open = counts.pending + counts.processing;
@@ -260,9 +262,9 @@ export async function getJob(jobId: string): Promise<JobDetail | null> {
       counts,
       total,
       stuck,
-      started_at: started?.toISOString() ?? null,
-      finished_at: finished && ended ? ended.toISOString() : null,
-      duration_seconds: finished && started && ended ? Math.max(0, (ended.getTime() - started.getTime()) / 1000) : null,
+      started_at: isoTime(started),
+      finished_at: finished ? isoTime(ended) : null,
+      duration_seconds: finished ? nonNegative(secondsBetween(started, ended)) : null,
       state: total === 0 ? "not_started" : !finished ? "running" : counts.failed > 0 ? "failed" : "done",
     });
   }

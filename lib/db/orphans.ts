@@ -4,6 +4,7 @@ import { adminPool, readQuery } from "./pool";
 import { PROTECTED_GEO_TABLES } from "./protected-tables";
 import { ORPHAN_STAC_ITEMS_SQL } from "./stac";
 import { log, writeLog, type LogWriter } from "../log";
+import { isoTime } from "./timestamps";
 
 /**
  * The orphan report: geo tables without a metadata row,
@@ -40,14 +41,14 @@ export interface OrphanedMetadata {
   etl_job_id: string | null;
   stac_item_id: string | null;
   stac_collection_id: string | null;
-  created_at: string;
+  created_at: string | null;
   reason: string;
 }
 
 export interface OrphanedStacItem {
   id: string;
   collection: string;
-  datetime: string;
+  datetime: string | null;
   reason: string;
 }
 
@@ -185,12 +186,12 @@ export async function orphanReport(client?: ClientBase): Promise<OrphanReport> {
   }));
   const orphaned_metadata = r.orphaned_metadata.map((m) => ({
     ...m,
-    created_at: new Date(m.created_at).toISOString(),
+    created_at: isoTime(m.created_at),
     reason: "Metadata exists but table was dropped",
   }));
   const orphaned_stac_items = (r.orphaned_stac_items ?? []).map((i) => ({
     ...i,
-    datetime: new Date(i.datetime).toISOString(),
+    datetime: isoTime(i.datetime),
     reason: "STAC item exists but no metadata record names it (its layer is gone)",
   }));
   const stacCount = r.orphaned_stac_count ?? 0;
@@ -226,7 +227,7 @@ export async function latestOrphanReport(): Promise<StoredOrphanReport | null> {
   const rows = await readQuery<StoredOrphanReport>(
     `SELECT checked_at, health_status, report FROM console.orphan_reports ORDER BY checked_at DESC, id DESC LIMIT 1`,
   );
-  return rows[0] ? { ...rows[0], checked_at: new Date(rows[0].checked_at).toISOString() } : null;
+  return rows[0] ? { ...rows[0], checked_at: isoTime(rows[0].checked_at)! } : null;
 }
 
 const LOCK_KEY = "geoetl-console-orphan-check";

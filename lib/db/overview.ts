@@ -6,6 +6,7 @@ import { JOB_STATUSES, TASK_STATUSES, type JobStatus, type TaskStatus } from "./
 import { pgstacRead } from "./pgstac-session";
 import { readQuery } from "./pool";
 import { log } from "../log";
+import { isoTime } from "./timestamps";
 
 /**
  * The overview: what ran, what failed, what is stuck. Built to stay under ~200 ms on
@@ -224,7 +225,7 @@ export async function latestFailures(limit = 8): Promise<RecentFailure[]> {
   return rows.map((r) => ({
     job_id: r.job_id,
     job_type: r.job_type,
-    failed_at: r.updated_at?.toISOString() ?? null,
+    failed_at: isoTime(r.updated_at),
     error: errorHeadline(r.job_error) ?? errorHeadline(r.task_error),
     failed_tasks_sample_id: r.task_id,
   }));

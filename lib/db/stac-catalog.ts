@@ -6,6 +6,7 @@ import { keysetPage, SqlParams, timestampKeysetCondition, type KeysetPage } from
 import { likePrefix } from "./like";
 import { pgstacRead } from "./pgstac-session";
 import { readQuery } from "./pool";
+import { isoTime } from "./timestamps";
 
 /**
  * The STAC catalog as pgSTAC 0.9.x stores it, read-only: pgstac.collections (content is the whole
@@ -141,8 +142,8 @@ export async function listItems(f: StacItemFilter): Promise<KeysetPage<StacItemS
     ...page,
     rows: page.rows.map(({ sort_key: _k, xmin, ymin, xmax, ymax, ...r }) => ({
       ...r,
-      datetime: new Date(r.datetime).toISOString(),
-      end_datetime: new Date(r.end_datetime).toISOString(),
+      datetime: isoTime(r.datetime)!,
+      end_datetime: isoTime(r.end_datetime)!,
       bbox: [xmin, ymin, xmax, ymax].map(Number),
     })),
   };

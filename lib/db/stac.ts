@@ -3,6 +3,7 @@ import type { ClientBase } from "pg";
 import { pgstacRead, withPgstacPath } from "./pgstac-session";
 import { readQuery } from "./pool";
 import { log } from "../log";
+import { isoTime } from "./timestamps";
 
 /**
  * pgSTAC 0.9.x access with its real names only: pgstac.items (partitioned by collection, content
@@ -202,5 +203,5 @@ export async function listOrphanStacItems(query: Query, limit: number): Promise<
     `SELECT s.id, s.collection, s.datetime FROM (${ORPHAN_STAC_ITEMS_SQL}) s ORDER BY s.collection, s.id LIMIT $1`,
     [Math.max(0, Math.floor(limit))],
   );
-  return rows.map((r) => ({ id: r.id, collection: r.collection, datetime: new Date(r.datetime).toISOString() }));
+  return rows.map((r) => ({ id: r.id, collection: r.collection, datetime: isoTime(r.datetime)! }));
 }

@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor, tsKeySql, type Cursor } from "./cursor";
 import { countOrEstimate, type CountResult } from "./estimate";
 import type { TaskStatus } from "./jobs-params";
 import { distinctValues } from "./distinct";
+import { type DbTimestamp, isoTime, secondsBetweenSql } from "./timestamps";
 import { keysetPage, SqlParams, timestampKeysetCondition, type KeysetPage } from "./keyset";
 import { readQuery } from "./pool";
 
@@ -68,7 +69,7 @@ const ERROR_MAX = 4000;
 
 const COLUMNS = `task_id, job_id, task_type, status, stage, retry_count, heartbeat, left(error_message, ${ERROR_MAX}) AS error_message,
   created_at, updated_at,
-  EXTRACT(EPOCH FROM (now() - coalesce(heartbeat, updated_at)))::float8 AS age,
+  ${secondsBetweenSql("coalesce(heartbeat, updated_at)", "now()")} AS age,
   (status = 'processing' AND coalesce(heartbeat, updated_at, created_at) < now() - make_interval(mins => $1)) AS stuck`;
 
 interface Row {
@@ -78,10 +79,10 @@ interface Row {
   status: TaskStatus;
   stage: number;
   retry_count: number;
-  heartbeat: Date | null;
+  heartbeat: DbTimestamp | null;
   error_message: string | null;
-  created_at: Date | null;
-  updated_at: Date | null;
+  created_at: DbTimestamp | null;
+  updated_at: DbTimestamp | null;
   age: number | null;
   stuck: boolean;
   sort_key?: string | null;
@@ -95,12 +96,12 @@ function toSummary(r: Row): TaskSummary {
     status: r.status,
     stage: r.stage,
     retry_count: r.retry_count,
-    heartbeat: r.heartbeat?.toISOString() ?? null,
+    heartbeat: isoTime(r.heartbeat),
     heartbeat_age_seconds: r.status === "processing" && r.age !== null ? Math.max(0, Math.round(r.age)) : null,
     stuck: r.stuck,
     error_message: r.error_message,
-    created_at: r.created_at?.toISOString() ?? null,
-    updated_at: r.updated_at?.toISOString() ?? null,
+    created_at: isoTime(r.created_at),
+    updated_at: isoTime(r.updated_at),
   };
 }
 

@@ -11,6 +11,7 @@ import { adminPool, readerPool } from "../db/pool";
 import { log } from "../log";
 import { fingerprintOf } from "./fingerprint";
 import type { AnyOperation, Plan, PlanBody, PublicPlan, Querier, StepState } from "./types";
+import { isoTime } from "../db/timestamps";
 
 /**
  * The one pipeline every destructive operation goes through:
@@ -410,7 +411,7 @@ export async function runningOperations(): Promise<RunningOperation[]> {
         AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid)
       ORDER BY r.id DESC LIMIT 20`,
   );
-  return rows.rows.map((r) => ({ ...r, started_at: new Date(r.started_at).toISOString() }));
+  return rows.rows.map((r) => ({ ...r, started_at: isoTime(r.started_at)! }));
 }
 
 async function describeRunning(): Promise<string | null> {
@@ -434,7 +435,7 @@ export async function recentOperationRuns(limit = 10): Promise<OperationRun[]> {
   );
   return rows.rows.map((r) => ({
     ...r,
-    started_at: new Date(r.started_at).toISOString(),
-    finished_at: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+    started_at: isoTime(r.started_at)!,
+    finished_at: isoTime(r.finished_at),
   }));
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { stringify } from "csv-stringify/sync";
 import { log } from "../log";
+import { isDatabaseUnavailable } from "../api/errors";
+import { isoTime } from "../db/timestamps";
 
 /**
  * Streams a filtered list as CSV or JSON, page by page (keyset), so memory stays flat however
@@ -34,7 +36,7 @@ export function csvRows(rows: readonly (readonly unknown[])[]): string {
       record_delimiter: "windows",
       // A bare LF inside a field must be quoted too (csv-stringify only quotes the record delimiter, CRLF).
       quoted_match: /[\r\n]/,
-      cast: { boolean: (b) => String(b), date: (d) => d.toISOString() },
+      cast: { boolean: (b) => String(b), date: (d) => isoTime(d) ?? "" },
     },
   );
 }
@@ -90,7 +92,11 @@ export function exportResponse<T>(spec: ExportSpec<T>): Response {
           error: (err as Error).message,
         });
         done = true;
-        const why = `export incomplete: the database stopped answering after ${sent} rows; retry`;
+        // Say what happened: a lost database is worth a retry; anything else is logged, with its SQLSTATE.
+        const code = (err as { code?: string }).code;
+        const why = isDatabaseUnavailable(err)
+          ? `export incomplete: the database stopped answering after ${sent} rows; retry`
+          : `export incomplete: it failed after ${sent} rows${code ? ` (SQLSTATE ${code})` : ""}; the error was logged on the server`;
         controller.enqueue(
           enc.encode(
             spec.format === "csv"
