@@ -2,7 +2,12 @@ import { NextResponse, type NextRequest } from "next/server";
 import { sealData, unsealData } from "iron-session";
 import { getConfig } from "@/lib/config";
 import { sessionCookieName, sessionExpiry, type SessionData } from "@/lib/auth/session-rules";
+import { assertSameOrigin, SAFE_METHODS } from "@/lib/auth/csrf";
+import { recordCrossSite } from "@/lib/auth/cross-site";
+import { userOfSession } from "@/lib/auth/guard";
+import type { User } from "@/lib/auth/permissions";
 import {
+  apiSecurityHeaders,
   contentSecurityPolicy,
   hostAllowed,
   NONCE_HEADER,
@@ -28,6 +33,31 @@ export async function proxy(req: NextRequest) {
     );
   }
 
+  // Server actions are plain POSTs to page paths: the same cross-site rule as the route handlers
+  // (apiRoute), answered the same way (403 JSON, audited against the session it carried). Next's
+  // own Origin check would answer a foreign Origin with a 500 and let a missing one through.
+  if (!SAFE_METHODS.has(req.method) && !req.nextUrl.pathname.startsWith("/auth/")) {
+    try {
+      assertSameOrigin(req, cfg.origin, sessionCookieName(cfg.origin));
+    } catch (err) {
+      const requestId = crypto.randomUUID();
+      let status = 403;
+      let body: unknown = { error: { code: "forbidden", message: (err as Error).message, reason: "cross_site" } };
+      try {
+        await recordCrossSite(req, "action", requestId, await sessionUser(req, cfg));
+      } catch (limited) {
+        // Past the refusal limit: 429, as everywhere.
+        status = 429;
+        body = { error: { code: "too_many_requests", message: (limited as Error).message } };
+      }
+      const res = NextResponse.json(body, { status });
+      for (const [k, v] of Object.entries(apiSecurityHeaders({ https: cfg.origin.startsWith("https://") })))
+        res.headers.set(k, v);
+      res.headers.set(REQUEST_ID_HEADER, requestId);
+      return res;
+    }
+  }
+
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce, {
     dev: cfg.nodeEnv === "development",
@@ -46,6 +76,14 @@ export async function proxy(req: NextRequest) {
 
   await slideSession(req, res, cfg);
   return res;
+}
+
+/** The caller a session cookie names, when it is valid (for the audit row of a refusal). */
+async function sessionUser(req: NextRequest, cfg: ReturnType<typeof getConfig>): Promise<User | null> {
+  const raw = req.cookies.get(sessionCookieName(cfg.origin))?.value;
+  if (!raw) return null;
+  const opts = { password: cfg.session.secret, ttl: cfg.session.maxAgeSeconds };
+  return userOfSession((await unsealData<SessionData>(raw, opts).catch(() => ({}) as SessionData)).user);
 }
 
 /** Re-seals a valid session with a new "last seen" (at most once a minute); expired ones are left to the guard. */

@@ -139,6 +139,8 @@ const EnvSchema = z.object({
   JANITOR_STALE_HOURS: intVar("hours", 24, 1, 24 * 365),
   // Bounded: Node timers overflow past 2^31 ms (~596 h) and would then fire every millisecond.
   ORPHAN_CHECK_INTERVAL_HOURS: hoursVar("hours between checks", 6, 0.001, 500),
+  // Refused attempts one identity may write to the audit log per minute (then 429, counted in one row).
+  AUDIT_REFUSALS_PER_MINUTE: intVar("refused attempts per identity per minute", 30, 1, 100_000),
   ALLOW_DESTRUCTIVE_MAINTENANCE: z.enum(["true", "false"], { message: 'expected "true" or "false"' }).default("false"),
   PGSTAC_MIGRATIONS_DIR: z.string().min(1).optional(),
   PGSTAC_TARGET_VERSION: z
@@ -186,6 +188,7 @@ export interface Config {
   stuckTaskMinutes: number;
   /** /activity warns when a janitor run type's last successful run is older than this. */
   janitorStaleHours: number;
+  auditRefusalsPerMinute: number;
   /** Schema-destroying maintenance (redeploy, full rebuild, pgSTAC redeploy, clear STAC): development only. */
   allowDestructiveMaintenance: boolean;
   /** How pgSTAC is installed and migrated (lib/pgstac/config.ts). */
@@ -439,6 +442,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     stuckTaskMinutes: env.STUCK_TASK_MINUTES,
     janitorStaleHours: env.JANITOR_STALE_HOURS,
     allowDestructiveMaintenance: env.ALLOW_DESTRUCTIVE_MAINTENANCE === "true",
+    auditRefusalsPerMinute: env.AUDIT_REFUSALS_PER_MINUTE,
     pgstacInstall,
     orphanCheckIntervalHours: env.ORPHAN_CHECK_INTERVAL_HOURS,
     basemapStyleUrl: env.BASEMAP_STYLE_URL,

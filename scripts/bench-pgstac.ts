@@ -78,7 +78,6 @@ async function main(): Promise<void> {
   log(`chain ${FROM} → ${chain.to}: ${chain.files.map((f) => f.name).join(", ")}`);
   await prepareBase();
   process.env.PGSTAC_MIGRATIONS_DIR = dir!;
-  process.env.PGSTAC_SQL_FILE = "";
   delete process.env.PGSTAC_SQL_FILE;
   const { runOperation } = await import("../lib/destructive/pipeline");
   const { pgstacMigrateOperation } = await import("../lib/destructive/operations/pgstac-migrate");
@@ -90,6 +89,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     const viaConsole = `${BASE}_console`;
     const viaPsql = `${BASE}_psql`;
+    await endPools(); // the pools let go of last round's copy before it is dropped
     await copy(viaConsole);
     await copy(viaPsql);
     // psql: the files of the chain, each with ON_ERROR_STOP, in one transaction (-1), like pypgstac.
@@ -101,7 +101,6 @@ async function main(): Promise<void> {
     );
     psqlMs.push(performance.now() - t0);
     // the console: pools pointed at its copy
-    await endPools();
     process.env.DATABASE_URL = benchUrl(viaConsole);
     process.env.DATABASE_READER_URL = benchUrl(viaConsole, "geoetl_reader");
     resetConfigCache();

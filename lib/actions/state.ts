@@ -5,6 +5,9 @@ import { log } from "../log";
 export interface ActionState {
   ok: boolean;
   message?: string;
+  /** The same code and status the JSON API answers for this refusal (forbidden/403, bad_request/400...). */
+  code?: string;
+  status?: number;
   fieldErrors?: Record<string, string>;
 }
 
@@ -15,5 +18,11 @@ export function actionError(err: unknown): ActionState {
   const e = toAppError(err);
   if (e.code === "internal") log.error("server action failed", { error: String((err as Error)?.stack ?? err) });
   const field = e instanceof AppError && typeof e.details?.parameter === "string" ? e.details.parameter : undefined;
-  return { ok: false, message: e.message, fieldErrors: field ? { [field]: e.message } : undefined };
+  return {
+    ok: false,
+    message: e.message,
+    code: e.code,
+    status: e.status,
+    fieldErrors: field ? { [field]: e.message } : undefined,
+  };
 }

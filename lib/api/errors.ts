@@ -10,6 +10,7 @@ export type ErrorCode =
   | "misdirected"
   | "conflict"
   | "unprocessable"
+  | "too_many_requests"
   | "database_unavailable"
   | "service_unavailable"
   | "internal";
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   misdirected: 421,
   conflict: 409,
   unprocessable: 422,
+  too_many_requests: 429,
   database_unavailable: 503,
   service_unavailable: 503,
   internal: 500,

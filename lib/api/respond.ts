@@ -2,6 +2,8 @@ import "server-only";
 import { NextResponse } from "next/server";
 import type { ZodError } from "zod";
 import { assertSameOrigin } from "../auth/csrf";
+import { recordCrossSite } from "../auth/cross-site";
+import { sessionCookieName } from "../auth/session-rules";
 import { getConfig } from "../config";
 import { apiSecurityHeaders, hostAllowed, REQUEST_ID_HEADER } from "../security/headers";
 import { AppError, toAppError } from "./errors";
@@ -15,7 +17,15 @@ export function errorResponse(err: unknown): NextResponse {
   return NextResponse.json(
     { error: { code: e.code, message: e.message, ...(e.details ?? {}) } },
     // 503 is temporary by definition (database down, pool or tile renderers busy): say when to retry.
-    { status: e.status, headers: e.status === 503 ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : undefined },
+    {
+      status: e.status,
+      headers:
+        e.status === 503
+          ? { "Retry-After": String(RETRY_AFTER_SECONDS) }
+          : e.status === 429
+            ? { "Retry-After": String(e.details?.retry_after_seconds ?? 60) }
+            : undefined,
+    },
   );
 }
 
@@ -38,7 +48,13 @@ export function apiRoute<C>(handler: (req: Request, ctx: C) => Promise<Response>
         // (A Request built in-process has no Host header; its URL names the host it was sent to.)
         if (!hostAllowed(req.headers.get("host") ?? new URL(req.url).host, cfg.allowedHosts))
           throw new AppError("misdirected", `This console answers on ${cfg.origin} only.`);
-        assertSameOrigin(req, cfg.origin);
+        try {
+          assertSameOrigin(req, cfg.origin, sessionCookieName(cfg.origin));
+        } catch (err) {
+          // Audited against the session it carried (429 past the refusal limit instead).
+          await recordCrossSite(req, "route", requestId);
+          throw err;
+        }
         return await handler(req, ctx);
       } catch (err) {
         return errorResponse(err);

@@ -5,6 +5,7 @@ import { getConfig } from "../config";
 import { verifyAccessToken } from "./oidc";
 import { hasRole, roleFromClaims, type Role, type User } from "./permissions";
 import { getSession, sessionExpiry } from "./session";
+import type { SessionData } from "./session-rules";
 
 /**
  * The auth guard. Every layout, page, route handler and server action calls requireUser() or
@@ -20,8 +21,12 @@ export async function getCurrentUser(): Promise<User | null> {
 }
 
 async function userFromSession(): Promise<User | null> {
+  return userOfSession((await getSession()).user);
+}
+
+/** The caller a session names, or null when there is none or it has expired (also the proxy's reading of the cookie). */
+export function userOfSession(user: SessionData["user"]): User | null {
   const cfg = getConfig();
-  const { user } = await getSession();
   if (!user || sessionExpiry(user, cfg.session)) return null;
   return {
     id: user.oid,

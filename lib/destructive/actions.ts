@@ -1,6 +1,10 @@
 "use server";
 import { actionError, type ActionState } from "../actions/state";
-import { requireOperator, runOperation } from "./pipeline";
+import { AppError } from "../api/errors";
+import { summariseParameters } from "../audit/limits";
+import { auditRefusal } from "../audit/refusals";
+import { auditActor } from "../db/audit";
+import { inputKeys, requireOperator, runOperation } from "./pipeline";
 import { operationNamed } from "./registry";
 
 /**
@@ -25,8 +29,25 @@ export async function runOperationAction(_prev: OperationActionState, form: Form
   const op = operationNamed(text("operation"));
   try {
     // The caller first, whatever else the form says.
-    const user = await requireOperator(op?.action ?? "unknown", params.table_name ?? null, params);
-    if (!op) return { ok: false, message: "Unknown operation." };
+    const user = await requireOperator(
+      op?.action ?? "unknown",
+      params.table_name ?? null,
+      params,
+      op ? inputKeys(op) : undefined,
+    );
+    if (!op) {
+      // An admin's form naming no operation: refused and audited like any other refusal.
+      const err = new AppError("bad_request", "Unknown operation.", { parameter: "operation" });
+      await auditRefusal({
+        actor: auditActor(user),
+        action: "operation.unknown",
+        target: null,
+        parameters: summariseParameters({ operation: text("operation") ?? null, ...params }),
+        outcome: "refused",
+        error: { message: err.message, code: err.code },
+      });
+      return actionError(err);
+    }
     const { result } = await runOperation(op, params, user, {
       confirm: { typed: text("confirmation") },
       fingerprint: text("fingerprint") || null,

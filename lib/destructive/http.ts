@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { AppError } from "../api/errors";
 import { apiRoute } from "../api/respond";
 import { requireRole } from "../auth/guard";
-import { planOperation, requireOperator, runOperation } from "./pipeline";
+import { inputKeys, planOperation, requireOperator, runOperation } from "./pipeline";
 import type { AnyOperation } from "./types";
 
 /**
@@ -24,7 +24,7 @@ export function operationRoutes(
 
   const POST = apiRoute(async (req: Request) => {
     const params = Object.fromEntries(new URL(req.url).searchParams);
-    const user = await requireOperator(op.action, params.table_name ?? null, params);
+    const user = await requireOperator(op.action, params.table_name ?? null, params, inputKeys(op));
     try {
       const { result } = await runOperation(op, params, user, {
         confirm: { api: params.confirm },

@@ -5,6 +5,8 @@ import { requestContext } from "../api/request-context";
 import { getCurrentUser, requireRole } from "../auth/guard";
 import type { User } from "../auth/permissions";
 import { getConfig } from "../config";
+import { auditRefusal } from "../audit/refusals";
+import { summariseParameters } from "../audit/limits";
 import { auditActor, writeAudit, type AuditEntry } from "../db/audit";
 import type { AuditOutcome } from "../db/audit-params";
 import { adminPool, readerPool } from "../db/pool";
@@ -73,6 +75,12 @@ function finishPlan(op: AnyOperation, body: PlanBody<unknown>): Plan {
   };
 }
 
+/** The parameter names an operation's input schema declares (for the audit row's summary). */
+export function inputKeys(op: AnyOperation): string[] | undefined {
+  const shape = (op.input as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? [...Object.keys(shape), "table_name"] : undefined;
+}
+
 /** Parses the caller's parameters with the operation's schema: a 400 naming the field. */
 export function parseInput<I>(op: AnyOperation, raw: Record<string, unknown>): I {
   const r = op.input.safeParse(raw);
@@ -113,15 +121,18 @@ export async function requireOperator(
   action: string,
   target: string | null,
   parameters: Record<string, unknown>,
+  /** The operation's parameter names: the audit row keeps only those (and the control ones). */
+  known?: readonly string[],
 ): Promise<User> {
   try {
     return await requireRole("admin");
   } catch (err) {
     if (err instanceof AppError && err.code === "forbidden") {
       const user = await getCurrentUser().catch(() => null);
+      // Past the per-identity limit this throws 429 instead (lib/audit/refusals.ts).
       if (user)
-        await tryAudit({
-          ...(await auditBase(user, action, target, parameters)),
+        await auditRefusal({
+          ...(await auditBase(user, action, target, parameters, known)),
           outcome: "refused",
           error: { message: err.message, code: err.code },
         });
@@ -132,13 +143,20 @@ export async function requireOperator(
   }
 }
 
-async function auditBase(user: User, action: string, target: string | null, parameters: Record<string, unknown>) {
+async function auditBase(
+  user: User,
+  action: string,
+  target: string | null,
+  parameters: Record<string, unknown>,
+  known?: readonly string[],
+) {
   const ctx = await requestContext().catch(() => ({ requestId: null, clientAddress: null }));
   return {
     actor: auditActor(user),
     action,
     target,
-    parameters,
+    // A bounded summary: what the operation knows, each value capped (lib/audit/limits.ts).
+    parameters: summariseParameters(parameters, known),
     requestId: ctx.requestId,
     clientAddress: ctx.clientAddress,
   };
@@ -170,9 +188,9 @@ export async function runOperation<R>(
 ): Promise<RunResult<R>> {
   const started = Date.now();
   const rawTarget = typeof raw.table_name === "string" ? raw.table_name : null;
-  const base = await auditBase(user, op.action, rawTarget, raw);
+  const base = await auditBase(user, op.action, rawTarget, raw, inputKeys(op));
   const fail = async (outcome: AuditOutcome, err: AppError, extra: Partial<AuditEntry> = {}): Promise<never> => {
-    await tryAudit({
+    const entry: AuditEntry = {
       ...base,
       ...extra,
       outcome,
@@ -182,7 +200,10 @@ export async function runOperation<R>(
         ...(err.details?.sqlstate ? { sqlstate: String(err.details.sqlstate) } : {}),
       },
       durationMs: Date.now() - started,
-    });
+    };
+    // Refusals are rate-limited per identity (429 past the limit); what ran is always written.
+    if (outcome === "refused") await auditRefusal({ ...entry, outcome });
+    else await tryAudit(entry);
     throw err;
   };
 

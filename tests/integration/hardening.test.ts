@@ -1,0 +1,195 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { resetConfigCache } from "@/lib/config";
+import { bearer, sessionCookie } from "../helpers/auth";
+import { testDatabase } from "../helpers/db";
+import { setAuthorization, setCookie } from "../helpers/next-headers";
+
+/**
+ * Findings of the outside attack run (issue 24), each with the test that failed before its fix:
+ * audit flooding (bounded rows and bytes, 429 + Retry-After, one summary row, admins' operations
+ * never suppressed), the CSRF check's order (no credentials → 401) and its audit row, one integer
+ * rule for limit/offset, an unknown operation from an admin's form audited.
+ */
+(process.env as Record<string, string>).NODE_ENV = "test";
+vi.mock("next/headers", () => import("../helpers/next-headers"));
+const { resetRefusalLimiter } = await import("@/lib/audit/refusals");
+const unpublish = await import("@/app/api/dbadmin/geo/unpublish/route");
+const metadata = await import("@/app/api/dbadmin/geo/metadata/route");
+const { runOperationAction } = await import("@/lib/destructive/actions");
+
+const db = testDatabase("hard");
+const ORIGIN = "http://console.test";
+type Handler = (req: Request, ctx: never) => Promise<Response>;
+const call = (h: Handler, path: string, init: RequestInit = {}) =>
+  h(new Request(`${ORIGIN}${path}`, init), {} as never);
+const auditRows = async (sinceId: string) =>
+  (
+    await db.client.query(
+      `SELECT action, outcome, actor_role, octet_length(parameters::text) AS bytes, parameters, details, warnings FROM console.audit_log WHERE id > $1 ORDER BY id`,
+      [sinceId],
+    )
+  ).rows;
+const lastId = async () =>
+  (await db.client.query(`SELECT coalesce(max(id), 0)::text AS id FROM console.audit_log`)).rows[0].id as string;
+
+beforeEach(() => {
+  process.env.CONSOLE_ORIGIN = ORIGIN;
+  process.env.AUDIT_REFUSALS_PER_MINUTE = "20";
+  resetConfigCache();
+  resetRefusalLimiter();
+  setAuthorization(null);
+  setCookie("geoetl_session", null);
+});
+
+describe("audit flooding", () => {
+  it("10,000 refused attempts by one identity leave a bounded number of rows and bytes; past the limit 429 with Retry-After", async () => {
+    const token = await bearer("reader");
+    setAuthorization(token);
+    const since = await lastId();
+    const junk = "x".repeat(14_000);
+    const statuses = new Map<number, number>();
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 10_000; i++) {
+      const res = await call(
+        unpublish.POST as Handler,
+        `/api/dbadmin/geo/unpublish?table_name=world_countries&confirm=yes&junk${i % 50}=${junk}`,
+        {
+          method: "POST",
+          headers: { authorization: token },
+        },
+      );
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (res.status === 429) retryAfter ??= res.headers.get("retry-after");
+    }
+    expect(statuses.get(403)).toBe(20);
+    expect(statuses.get(429)).toBe(9_980);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+    resetRefusalLimiter(); // closes the window: the suppressed count is written once
+    await new Promise((r) => setTimeout(r, 200));
+    const rows = await auditRows(since);
+    expect(rows).toHaveLength(21);
+    expect(rows.slice(0, 20).every((r) => r.action === "geo.unpublish" && r.outcome === "refused")).toBe(true);
+    expect(rows[19].warnings.join(" ")).toMatch(/Limit reached/);
+    expect(rows[20]).toMatchObject({ action: "audit.suppressed", details: { suppressed: 9_980 } });
+    const bytes = rows.reduce((a, r) => a + Number(r.bytes), 0);
+    expect(bytes).toBeLessThan(21 * 1_000);
+    // unknown parameters are dropped, saying so; known ones kept
+    expect(rows[0].parameters).toMatchObject({
+      table_name: "world_countries",
+      confirm: "yes",
+      _dropped: { count: 1, names: ["junk0"] },
+    });
+  }, 120_000);
+
+  it("an admin's real operations are never suppressed, even past the refusal limit", async () => {
+    const token = await bearer("admin");
+    setAuthorization(token);
+    const since = await lastId();
+    for (let i = 0; i < 25; i++)
+      await call(unpublish.POST as Handler, `/api/dbadmin/geo/unpublish?table_name=world_countries&confirm=no`, {
+        method: "POST",
+        headers: { authorization: token },
+      });
+    const ok = await call(
+      unpublish.POST as Handler,
+      `/api/dbadmin/geo/unpublish?table_name=mystery_upload&confirm=yes`,
+      {
+        method: "POST",
+        headers: { authorization: token },
+      },
+    );
+    expect(ok.status).toBe(200);
+    const rows = await auditRows(since);
+    expect(rows.filter((r) => r.outcome === "refused")).toHaveLength(20);
+    expect(rows.filter((r) => r.outcome === "success")).toHaveLength(1);
+  });
+});
+
+describe("cross-site checks and credentials", () => {
+  it("a POST with no credentials and no Origin is 401 like any anonymous call (nothing to forge)", async () => {
+    const res = await call(
+      unpublish.POST as Handler,
+      `/api/dbadmin/geo/unpublish?table_name=world_countries&confirm=yes`,
+      {
+        method: "POST",
+      },
+    );
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe("unauthorized");
+  });
+
+  it("a cross-site POST carrying an admin's session: 403 cross_site, audited as a security event, nothing changed", async () => {
+    const cookie = await sessionCookie("admin");
+    setCookie("geoetl_session", cookie);
+    const since = await lastId();
+    for (const origin of ["https://evil.example", "null", undefined]) {
+      const headers: Record<string, string> = { cookie: `geoetl_session=${cookie}` };
+      if (origin) headers.origin = origin;
+      const res = await call(
+        unpublish.POST as Handler,
+        `/api/dbadmin/geo/unpublish?table_name=world_countries&confirm=yes`,
+        {
+          method: "POST",
+          headers,
+        },
+      );
+      expect(res.status, origin).toBe(403);
+      expect((await res.json()).error.reason).toBe("cross_site");
+    }
+    const rows = await auditRows(since);
+    expect(rows.map((r) => [r.action, r.outcome, r.actor_role])).toEqual([
+      ["security.cross_site", "refused", "admin"],
+      ["security.cross_site", "refused", "admin"],
+      ["security.cross_site", "refused", "admin"],
+    ]);
+    expect(rows[0].parameters).toMatchObject({ origin: "https://evil.example", door: "route" });
+    expect((await db.client.query(`SELECT to_regclass('geo.world_countries') AS t`)).rows[0].t).toBe(
+      "geo.world_countries",
+    );
+  });
+});
+
+describe("one integer rule", () => {
+  it("geo metadata refuses limit=0x10, limit=1e3, offset=1e15 like every route, naming the parameter", async () => {
+    setAuthorization(await bearer("reader"));
+    for (const [qs, param] of [
+      ["limit=0x10", "limit"],
+      ["limit=1e3", "limit"],
+      ["limit=-1", "limit"],
+      ["offset=1e15", "offset"],
+      ["offset=1000000000", "offset"],
+      ["offset=1.5", "offset"],
+    ]) {
+      const res = await call(metadata.GET as Handler, `/api/dbadmin/geo/metadata?${qs}`);
+      expect(res.status, qs).toBe(400);
+      expect((await res.json()).error.parameter, qs).toBe(param);
+    }
+    const capped = await call(metadata.GET as Handler, `/api/dbadmin/geo/metadata?limit=5000`);
+    expect(capped.status).toBe(200);
+  });
+});
+
+describe("the server action's refusals", () => {
+  it("an admin's form naming an unknown operation is refused (400 bad_request) and audited", async () => {
+    setCookie("geoetl_session", await sessionCookie("admin"));
+    const since = await lastId();
+    const form = new FormData();
+    form.set("operation", "drop-everything");
+    form.set("table_name", "world_countries");
+    const r = await runOperationAction({ ok: false }, form);
+    expect(r).toMatchObject({ ok: false, code: "bad_request", status: 400, message: "Unknown operation." });
+    const rows = await auditRows(since);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: "operation.unknown", outcome: "refused", actor_role: "admin" });
+    expect(rows[0].parameters).toMatchObject({ operation: "drop-everything" });
+  });
+
+  it("a reader's form: 403 forbidden, the same code the API answers", async () => {
+    setCookie("geoetl_session", await sessionCookie("reader"));
+    const form = new FormData();
+    form.set("operation", "unpublish");
+    form.set("table_name", "world_countries");
+    expect(await runOperationAction({ ok: false }, form)).toMatchObject({ ok: false, code: "forbidden", status: 403 });
+  });
+});
