@@ -1,5 +1,6 @@
 import { ConfigError, getConfig } from "./config";
 import { startOrphanSchedule } from "./orphans/schedule";
+import { installBadEscapeGuard } from "./security/bad-escapes";
 
 /**
  * Server start-up. A bad environment stops the server here with one line per bad variable,
@@ -14,6 +15,9 @@ try {
   }
   throw err;
 }
+
+// Paths Next's router cannot decode are answered before it sees them (lib/security/bad-escapes.ts).
+installBadEscapeGuard(getConfig().origin.startsWith("https://"));
 
 // The orphan check runs inside the server on a schedule (advisory-locked: once across instances).
 startOrphanSchedule();

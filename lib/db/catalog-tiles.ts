@@ -89,7 +89,19 @@ export async function catalogTile(
   validateTileCoords(z, x, y);
   // A name PostgreSQL cannot hold as text (NUL, control characters) or longer than any id names nothing.
   if (!isSafeText(name, 256)) throw new AppError("not_found", `No ${NOUN[kind]} with that name.`);
-  const tile = await runTileQuery(SQL[kind], [z, x, y, MAX_FEATURES_PER_TILE, name], signal);
+  let tile: Tile;
+  try {
+    tile = await runTileQuery(SQL[kind], [z, x, y, MAX_FEATURES_PER_TILE, name], signal);
+  } catch (err) {
+    // A geometry without a spatial reference (SRID 0) cannot be projected: 422, as for layer tiles.
+    if (/SRID/i.test((err as Error).message ?? ""))
+      throw new AppError(
+        "unprocessable",
+        `A geometry of ${NOUN[kind]} "${name}" has no spatial reference (SRID 0), so this tile cannot be drawn. Set it to 4326 (ST_SetSRID) in the catalog.`,
+        { reason: "srid_0" },
+      );
+    throw err;
+  }
   // Only an empty tile asks whether the name exists: an unknown one is a 404, not "nothing here".
   if (!tile.data && (await readQuery(EXISTS[kind], [name])).length === 0)
     throw new AppError("not_found", `No ${NOUN[kind]} "${name}".`);

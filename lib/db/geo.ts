@@ -255,6 +255,8 @@ export async function layerBbox(
   metadataBbox: number[] | null,
 ): Promise<number[] | null> {
   if (isLonLatBbox(metadataBbox)) return metadataBbox;
+  // SRID 0 cannot be transformed to lon/lat: no extent (the page says why the map is missing).
+  if (!geom.srid) return null;
   const col = quoteIdent(geom.column);
   // The planner's extent from the column statistics (no scan); an exact ST_Extent only for a small
   // table that has no statistics yet.

@@ -193,3 +193,28 @@ describe("the server action's refusals", () => {
     expect(await runOperationAction({ ok: false }, form)).toMatchObject({ ok: false, code: "forbidden", status: 403 });
   });
 });
+
+describe("geometries without a spatial reference (SRID 0)", () => {
+  it("a layer with SRID 0: its page data loads without an extent, its tiles are 422; a STAC item with SRID 0: 422", async () => {
+    const { getLayer } = await import("@/lib/db/geo");
+    const { catalogTile } = await import("@/lib/db/catalog-tiles");
+    const { getTile } = await import("@/lib/db/tiles");
+    await db.client.query(`CREATE TABLE geo.srid_zero (id serial PRIMARY KEY, geom geometry(Polygon, 0));
+      INSERT INTO geo.srid_zero (geom) VALUES (ST_MakeEnvelope(0, 0, 1, 1, 0));
+      INSERT INTO geo.table_metadata (table_name, title) VALUES ('srid_zero', 'No SRID');
+      ANALYZE geo.srid_zero`);
+    const layer = await getLayer("srid_zero");
+    expect(layer).toMatchObject({ exists: true, bbox: null, geometry: { srid: 0 } });
+    await expect(getTile("srid_zero", 0, 0, 0)).rejects.toMatchObject({ status: 422, details: { reason: "srid_0" } });
+
+    await db.client.query("BEGIN; SET LOCAL search_path TO pgstac, public");
+    await db.client.query(
+      `UPDATE pgstac.items SET geometry = ST_SetSRID(geometry, 0) WHERE id = (SELECT id FROM pgstac.items WHERE collection = 'system-rasters' ORDER BY id LIMIT 1)`,
+    );
+    await db.client.query("COMMIT");
+    await expect(catalogTile("stac", "system-rasters", 0, 0, 0)).rejects.toMatchObject({
+      status: 422,
+      details: { reason: "srid_0" },
+    });
+  });
+});

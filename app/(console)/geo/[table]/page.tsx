@@ -75,7 +75,19 @@ export default async function LayerPage({ params, searchParams }: Props) {
 
       <div className="grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <section aria-label="Map">
-          {layer.exists && layer.geometry ? (
+          {layer.exists && layer.geometry && !layer.geometry.srid ? (
+            <Notice title="No spatial reference (SRID 0)" tone="warning">
+              <p>
+                geo.{layer.table}.{layer.geometry.column} has no spatial reference, so it cannot be drawn on a map. Set
+                it with{" "}
+                <code>
+                  UpdateGeometrySRID(&apos;geo&apos;, &apos;{layer.table}&apos;, &apos;{layer.geometry.column}&apos;,
+                  &lt;srid&gt;)
+                </code>
+                .
+              </p>
+            </Notice>
+          ) : layer.exists && layer.geometry ? (
             <VectorMap
               tiles={`/api/tiles/${encodeURIComponent(layer.table)}/{z}/{x}/{y}.mvt`}
               sourceLayer={layer.table}
