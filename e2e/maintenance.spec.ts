@@ -80,6 +80,7 @@ test("a reader sees the status but no maintenance buttons, and gets 403 from eve
     "/api/dbadmin/maintenance/full-rebuild?confirm=yes",
     "/api/dbadmin/maintenance/pgstac/redeploy?confirm=yes",
     "/api/dbadmin/maintenance/pgstac/migrate?confirm=yes",
+    "/api/dbadmin/maintenance/audit-retention?confirm=yes",
     "/api/stac/nuke?mode=all&confirm=yes",
     "/api/dbadmin/geo/unpublish?table_name=world_countries&confirm=yes",
   ]) {

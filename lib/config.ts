@@ -141,6 +141,8 @@ const EnvSchema = z.object({
   ORPHAN_CHECK_INTERVAL_HOURS: hoursVar("hours between checks", 6, 0.001, 500),
   // Refused attempts one identity may write to the audit log per minute (then 429, counted in one row).
   AUDIT_REFUSALS_PER_MINUTE: intVar("refused attempts per identity per minute", 30, 1, 100_000),
+  // Audit log months older than this are what the retention operation drops (never automatically).
+  AUDIT_RETENTION_MONTHS: intVar("months", 24, 1, 1200),
   ALLOW_DESTRUCTIVE_MAINTENANCE: z.enum(["true", "false"], { message: 'expected "true" or "false"' }).default("false"),
   PGSTAC_MIGRATIONS_DIR: z.string().min(1).optional(),
   PGSTAC_TARGET_VERSION: z
@@ -189,6 +191,7 @@ export interface Config {
   /** /activity warns when a janitor run type's last successful run is older than this. */
   janitorStaleHours: number;
   auditRefusalsPerMinute: number;
+  auditRetentionMonths: number;
   /** Schema-destroying maintenance (redeploy, full rebuild, pgSTAC redeploy, clear STAC): development only. */
   allowDestructiveMaintenance: boolean;
   /** How pgSTAC is installed and migrated (lib/pgstac/config.ts). */
@@ -443,6 +446,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     janitorStaleHours: env.JANITOR_STALE_HOURS,
     allowDestructiveMaintenance: env.ALLOW_DESTRUCTIVE_MAINTENANCE === "true",
     auditRefusalsPerMinute: env.AUDIT_REFUSALS_PER_MINUTE,
+    auditRetentionMonths: env.AUDIT_RETENTION_MONTHS,
     pgstacInstall,
     orphanCheckIntervalHours: env.ORPHAN_CHECK_INTERVAL_HOURS,
     basemapStyleUrl: env.BASEMAP_STYLE_URL,

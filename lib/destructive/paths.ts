@@ -2,6 +2,7 @@
 export const OPERATION_PATHS = {
   unpublish: "/api/dbadmin/geo/unpublish",
   cleanup: "/api/dbadmin/maintenance/cleanup",
+  "audit-retention": "/api/dbadmin/maintenance/audit-retention",
   redeploy: "/api/dbadmin/maintenance/redeploy",
   "pgstac-redeploy": "/api/dbadmin/maintenance/pgstac/redeploy",
   "pgstac-migrate": "/api/dbadmin/maintenance/pgstac/migrate",

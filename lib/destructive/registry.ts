@@ -1,4 +1,5 @@
 import "server-only";
+import { auditRetentionOperation } from "./operations/audit-retention";
 import { cleanupOperation } from "./operations/cleanup";
 import {
   fullRebuildOperation,
@@ -16,6 +17,7 @@ import type { AnyOperation } from "./types";
 export const OPERATIONS = {
   unpublish: unpublishOperation,
   cleanup: cleanupOperation,
+  "audit-retention": auditRetentionOperation,
   redeploy: redeployAppOperation,
   "pgstac-redeploy": redeployPgstacOperation,
   "pgstac-migrate": pgstacMigrateOperation,

@@ -218,3 +218,61 @@ describe("geometries without a spatial reference (SRID 0)", () => {
     });
   });
 });
+
+describe("audit log retention", () => {
+  it("drops whole months past the retention by DETACH + DROP, audited; newer rows stay and DELETE is still refused", async () => {
+    const { planOperation, runOperation } = await import("@/lib/destructive/pipeline");
+    const { auditRetentionOperation } = await import("@/lib/destructive/operations/audit-retention");
+    const admin = {
+      id: "d64ea70b-953a-4cf4-8c28-d3b8b39e28f8",
+      name: "Ada Admin",
+      role: "admin" as const,
+      via: "session" as const,
+    };
+    // Nothing that old yet: a 404 saying so.
+    await expect(planOperation(auditRetentionOperation, {})).rejects.toMatchObject({ status: 404 });
+    // Two old months, written as a pipeline would have written them then.
+    for (const month of ["2023-01-15", "2023-02-15"]) {
+      await db.client.query(`SELECT console.audit_partition_for($1::timestamptz)`, [month]);
+      await db.client.query(
+        `INSERT INTO console.audit_log (at, actor, actor_role, action, outcome)
+         SELECT $1::timestamptz + n * interval '1 minute', 'old', 'admin', 'geo.unpublish', 'success' FROM generate_series(1, 50) n`,
+        [month],
+      );
+    }
+    const recent = (await db.client.query(`SELECT count(*)::int AS n FROM console.audit_log WHERE at > '2024-01-01'`))
+      .rows[0].n;
+    const plan = await planOperation(auditRetentionOperation, {});
+    expect(plan.items.map((i) => [i.name, i.detail])).toEqual([
+      ["console.audit_log_2023_01", "50 rows, before 2023-02-01"],
+      ["console.audit_log_2023_02", "50 rows, before 2023-03-01"],
+    ]);
+    expect(plan.confirmText).toBe("drop audit months");
+    await expect(db.client.query(`DELETE FROM console.audit_log WHERE at < '2024-01-01'`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(db.client.query(`TRUNCATE console.audit_log_2023_01`)).rejects.toThrow(/append-only/);
+    const r = await runOperation<Record<string, unknown>>(auditRetentionOperation, {}, admin, {
+      confirm: { typed: "drop audit months" },
+      fingerprint: plan.fingerprint,
+    });
+    expect(r.result).toMatchObject({
+      rows_dropped: 100,
+      partitions_dropped: ["audit_log_2023_01", "audit_log_2023_02"],
+    });
+    const left = (
+      await db.client.query(
+        `SELECT count(*) FILTER (WHERE at < '2024-01-01')::int AS old, count(*) FILTER (WHERE at > '2024-01-01')::int AS recent FROM console.audit_log`,
+      )
+    ).rows[0];
+    expect(left).toEqual({ old: 0, recent: recent + 1 }); // + the retention's own row
+    const own = (await db.client.query(`SELECT action, outcome FROM console.audit_log ORDER BY id DESC LIMIT 1`))
+      .rows[0];
+    expect(own).toEqual({ action: "audit.retention", outcome: "success" });
+    // months must be a sane whole number
+    await expect(planOperation(auditRetentionOperation, { months: "0" })).rejects.toMatchObject({
+      status: 400,
+      details: { parameter: "months" },
+    });
+  });
+});

@@ -163,6 +163,22 @@ export default async function MaintenancePage({
             </form>
           </Card>
           <Card
+            title="Audit log retention"
+            action={
+              <OperationButton
+                operation="audit-retention"
+                params={{}}
+                label={`Drop audit months older than ${cfg.auditRetentionMonths} months`}
+              />
+            }
+          >
+            <p>
+              The audit log is append-only and kept by month: whole months that ended more than{" "}
+              {cfg.auditRetentionMonths} months ago (AUDIT_RETENTION_MONTHS) are detached and dropped, never deleted row
+              by row. This operation is audited too.
+            </p>
+          </Card>
+          <Card
             title="Redeploy the app schema"
             action={
               schemaOps ? <OperationButton operation="redeploy" params={{}} label="Redeploy app" /> : disabledNote
