@@ -1,4 +1,5 @@
 import "server-only";
+import { cutText } from "../db/audit";
 
 /**
  * Keeping "every attempt is audited" affordable when the attempts are an attack: what a row may
@@ -24,12 +25,12 @@ export function summariseParameters(raw: Record<string, unknown>, known?: readon
       continue;
     }
     const text = typeof v === "string" ? v : (JSON.stringify(v) ?? String(v));
-    out[k] = text.length > PARAMETER_LIMITS.valueChars ? `${text.slice(0, PARAMETER_LIMITS.valueChars - 1)}…` : text;
+    out[cutText(k, 64)] = cutText(text, PARAMETER_LIMITS.valueChars);
   }
   if (dropped.length)
     out._dropped = {
       count: dropped.length,
-      names: dropped.slice(0, PARAMETER_LIMITS.droppedNames).map((n) => n.slice(0, 64)),
+      names: dropped.slice(0, PARAMETER_LIMITS.droppedNames).map((n) => cutText(n, 64)),
       why: allowed ? "not parameters of this operation, or past 16" : "past 16 parameters",
     };
   return out;
@@ -42,6 +43,8 @@ export interface RefusalWindow {
   retryAfterSeconds: number;
   /** True for the refusal that crossed the threshold: its row says the next ones are suppressed. */
   threshold: boolean;
+  /** True for the first refusal not written in this window (log it once, not thousands of times). */
+  firstSuppressed: boolean;
 }
 
 interface Counter<M> {
@@ -77,14 +80,15 @@ export class RefusalLimiter<M = unknown> {
     }
     c.count++;
     const retryAfterSeconds = Math.max(1, Math.ceil((c.start + this.windowMs - now) / 1000));
-    if (c.count <= this.max) return { write: true, retryAfterSeconds, threshold: c.count === this.max };
+    if (c.count <= this.max)
+      return { write: true, retryAfterSeconds, threshold: c.count === this.max, firstSuppressed: false };
     c.suppressed++;
     if (!c.timer) {
       const counter = c;
       c.timer = setTimeout(() => this.close(identity, counter, Date.now()), c.start + this.windowMs - now);
       c.timer.unref?.();
     }
-    return { write: false, retryAfterSeconds, threshold: false };
+    return { write: false, retryAfterSeconds, threshold: false, firstSuppressed: c.suppressed === 1 };
   }
 
   /** Ends an identity's window: its suppressed count goes out once. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "../api/errors";
 import { getConfig } from "../config";
-import { type AuditActor, type AuditEntry, writeAudit } from "../db/audit";
+import { type AuditActor, type AuditEntry, tryWriteAudit, writeAudit } from "../db/audit";
 import { log } from "../log";
 import { RefusalLimiter } from "./limits";
 
@@ -46,27 +46,27 @@ export function resetRefusalLimiter(): void {
 export async function auditRefusal(entry: AuditEntry & { outcome: "refused" }): Promise<string | null> {
   const w = refusalLimiter().admit(entry.actor.oid, entry.actor);
   if (!w.write) {
-    log.warn("refused attempt not audited (rate limit)", { actor: entry.actor.oid, action: entry.action });
+    if (w.firstSuppressed)
+      log.warn("refused attempts no longer audited one by one (rate limit)", {
+        actor: entry.actor.oid,
+        action: entry.action,
+        for_seconds: w.retryAfterSeconds,
+      });
     throw new AppError(
       "too_many_requests",
       `Too many refused attempts: wait ${w.retryAfterSeconds} s. They are counted in the audit log, not written one by one.`,
       { retry_after_seconds: w.retryAfterSeconds },
     );
   }
-  try {
-    return await writeAudit(
-      w.threshold
-        ? {
-            ...entry,
-            warnings: [
-              ...(entry.warnings ?? []),
-              `Limit reached: further refused attempts by this identity in the next ${w.retryAfterSeconds} s are answered 429 and counted in one audit.suppressed row.`,
-            ],
-          }
-        : entry,
-    );
-  } catch (err) {
-    log.error("audit write failed", { action: entry.action, target: entry.target, error: (err as Error).message });
-    return null;
-  }
+  return tryWriteAudit(
+    w.threshold
+      ? {
+          ...entry,
+          warnings: [
+            ...(entry.warnings ?? []),
+            `Limit reached: further refused attempts by this identity in the next ${w.retryAfterSeconds} s are answered 429 and counted in one audit.suppressed row.`,
+          ],
+        }
+      : entry,
+  );
 }

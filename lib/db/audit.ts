@@ -117,16 +117,46 @@ export async function writeAudit(entry: AuditEntry, client?: ClientBase): Promis
  * NULs become U+FFFD, and long values are cut. An attempt is never left unaudited for its input.
  */
 export function auditText(v: string, max: number): string {
-  const clean = v.replace(/\u0000/g, "\ufffd");
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return cutText(v.replace(/\u0000/g, "\ufffd"), max);
 }
 
-/** Like writeAudit, but never throws: for the denied/failure paths where the original error must win. */
-export async function tryWriteAudit(entry: AuditEntry): Promise<void> {
+// A UTF-16 half of a character with no other half: JSON.stringify writes it as "\ud83d", which jsonb refuses.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `v` at most `max` UTF-16 units, "…" when cut, never cutting a character in two, and with any
+ * lone surrogate the caller sent replaced by U+FFFD: what PostgreSQL text and jsonb accept.
+ */
+export function cutText(v: string, max: number): string {
+  const clean = v.replace(LONE_SURROGATE, "\ufffd");
+  if (clean.length <= max) return clean;
+  let end = max - 1;
+  if (/[\ud800-\udbff]/.test(clean[end - 1] ?? "")) end--; // do not keep half of a pair
+  return `${clean.slice(0, end)}…`;
+}
+
+/**
+ * Like writeAudit, but never throws: for the refusal and failure paths, where the original error
+ * must win. Whatever in the caller's input made the row unwritable, the attempt is still recorded:
+ * the same row again without the parts that came from the request. Returns the row's id or null.
+ */
+export async function tryWriteAudit(entry: AuditEntry): Promise<string | null> {
   try {
-    await writeAudit(entry);
+    return await writeAudit(entry);
   } catch (err) {
     log.error("audit write failed", { action: entry.action, target: entry.target, error: (err as Error).message });
+    try {
+      return await writeAudit({
+        ...entry,
+        target: null,
+        parameters: { _unrecordable: "the request's parameters could not be stored" },
+        details: {},
+        warnings: [],
+      });
+    } catch (again) {
+      log.error("audit write failed twice", { action: entry.action, error: (again as Error).message });
+      return null;
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import type { User } from "../auth/permissions";
 import { getConfig } from "../config";
 import { auditRefusal } from "../audit/refusals";
 import { summariseParameters } from "../audit/limits";
-import { auditActor, writeAudit, type AuditEntry } from "../db/audit";
+import { auditActor, tryWriteAudit, writeAudit, type AuditEntry } from "../db/audit";
 import type { AuditOutcome } from "../db/audit-params";
 import { adminPool, readerPool } from "../db/pool";
 import { log } from "../log";
@@ -162,14 +162,7 @@ async function auditBase(
   };
 }
 
-async function tryAudit(entry: AuditEntry): Promise<string | null> {
-  try {
-    return await writeAudit(entry);
-  } catch (err) {
-    log.error("audit write failed", { action: entry.action, target: entry.target, error: (err as Error).message });
-    return null;
-  }
-}
+const tryAudit = tryWriteAudit;
 
 /** The refusal sentence when a schema-destroying operation is switched off. */
 export const DESTRUCTIVE_DISABLED_MESSAGE =

@@ -14,6 +14,9 @@ export async function applyReleaseSql(client: ClientBase, sql: string): Promise<
   await client.query(sql);
   await client.query("RESET ROLE");
   await client.query("RESET search_path");
+  // The release also turns these off for itself; a pooled connection must not keep them.
+  await client.query("RESET check_function_bodies");
+  await client.query("RESET client_min_messages");
   await client.query("SELECT set_config('search_path', $1, true)", [saved]);
 }
 

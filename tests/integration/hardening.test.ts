@@ -276,3 +276,59 @@ describe("audit log retention", () => {
     });
   });
 });
+
+describe("found by the attack review", () => {
+  const cut = `${"a".repeat(198)}😀bb`; // a 200-character cut would fall inside the emoji
+
+  it("a parameter cut inside an emoji still leaves its audit row (admin success, reader refusal)", async () => {
+    const since = await lastId();
+    const admin = await bearer("admin");
+    setAuthorization(admin);
+    const cleanup = await import("@/app/api/dbadmin/maintenance/cleanup/route");
+    const ok = await call(
+      cleanup.POST as Handler,
+      `/api/dbadmin/maintenance/cleanup?days=300&confirm=yes&cascade=${encodeURIComponent(cut)}`,
+      {
+        method: "POST",
+        headers: { authorization: admin },
+      },
+    );
+    expect(ok.status).toBe(200);
+    const reader = await bearer("reader");
+    setAuthorization(reader);
+    const refused = await call(
+      unpublish.POST as Handler,
+      `/api/dbadmin/geo/unpublish?confirm=yes&table_name=${encodeURIComponent(cut)}&${encodeURIComponent(`${"b".repeat(63)}😀x`)}=1`,
+      {
+        method: "POST",
+        headers: { authorization: reader },
+      },
+    );
+    expect(refused.status).toBe(403);
+    const rows = await auditRows(since);
+    expect(rows.map((r) => [r.action, r.outcome])).toEqual([
+      ["maintenance.cleanup", "success"],
+      ["geo.unpublish", "refused"],
+    ]);
+    expect(String(rows[0].parameters.cascade)).toMatch(/^a{198}…$/);
+  });
+
+  it("cleanup's before= must be a real date: 2020-13-45 or year 0000 is a 400 naming before", async () => {
+    setAuthorization(await bearer("reader"));
+    const cleanup = await import("@/app/api/dbadmin/maintenance/cleanup/route");
+    for (const before of ["2020-13-45T00:00:00Z", "2020-02-30T25:61:61Z", "0000-01-01T00:00:00Z"]) {
+      const r = await call(cleanup.GET as Handler, `/api/dbadmin/maintenance/cleanup?days=1&before=${before}`);
+      expect(r.status, before).toBe(400);
+      expect((await r.json()).error.parameter, before).toBe("before");
+    }
+  });
+
+  it("retention cannot keep less than AUDIT_RETENTION_MONTHS", async () => {
+    const { planOperation } = await import("@/lib/destructive/pipeline");
+    const { auditRetentionOperation } = await import("@/lib/destructive/operations/audit-retention");
+    await expect(planOperation(auditRetentionOperation, { months: "1" })).rejects.toMatchObject({
+      status: 400,
+      details: { parameter: "months" },
+    });
+  });
+});

@@ -1,12 +1,12 @@
 import { Client } from "pg";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import type { AppError } from "@/lib/api/errors";
 import type { User } from "@/lib/auth/permissions";
 import { resetConfigCache } from "@/lib/config";
 import type { HealthReport } from "@/lib/db/health-report";
 import { bearer } from "../helpers/auth";
 import { urlFor } from "../helpers/cluster";
 import { testDatabase } from "../helpers/db";
+import { failure } from "../helpers/expect-refusal";
 import { setAuthorization } from "../helpers/next-headers";
 
 /**
@@ -32,13 +32,6 @@ const { collectHealth, healthReport } = await import("@/lib/db/health-report");
 
 const db = testDatabase("health");
 const admin: User = { id: "d64ea70b-953a-4cf4-8c28-d3b8b39e28f8", name: "Ada Admin", role: "admin", via: "session" };
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error("expected a refusal");
-    },
-    (e: unknown) => e as AppError,
-  );
 
 // Every extra connection a test opens, closed after it (a test that fails midway leaves none behind).
 const opened: Client[] = [];

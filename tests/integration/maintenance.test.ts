@@ -1,12 +1,11 @@
 import { Client } from "pg";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppError } from "@/lib/api/errors";
 import type { User } from "@/lib/auth/permissions";
-import { resetConfigCache } from "@/lib/config";
 import { localPgstacDir } from "@/lib/pgstac/local";
 import { bearer } from "../helpers/auth";
 import { urlFor } from "../helpers/cluster";
 import { testDatabase } from "../helpers/db";
+import { failure, settings } from "../helpers/expect-refusal";
 import { setAuthorization } from "../helpers/next-headers";
 
 /**
@@ -24,21 +23,6 @@ const db = testDatabase("maint");
 const admin: User = { id: "d64ea70b-953a-4cf4-8c28-d3b8b39e28f8", name: "Ada Admin", role: "admin", via: "session" };
 const run = (op: Parameters<typeof runOperation>[0], params: Record<string, string> = {}) =>
   runOperation<Record<string, unknown>>(op, params, admin, { confirm: { api: "yes" } }).then((r) => r.result);
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error("expected a refusal");
-    },
-    (e: unknown) => e as AppError,
-  );
-
-function settings(env: Record<string, string | undefined>) {
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  resetConfigCache();
-}
 
 async function survivors() {
   const { rows } = await db.client.query(`SELECT

@@ -2,9 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFi
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppError } from "@/lib/api/errors";
 import type { User } from "@/lib/auth/permissions";
-import { resetConfigCache } from "@/lib/config";
 import { applySqlFile } from "@/lib/db/migrate";
 import { adminPool } from "@/lib/db/pool";
 import { installPgstac, installedPgstacVersion } from "@/lib/pgstac/apply";
@@ -12,6 +10,7 @@ import { localPgstacDir } from "@/lib/pgstac/local";
 import { readReleases } from "@/lib/pgstac/releases";
 import { bearer } from "../helpers/auth";
 import { testDatabase } from "../helpers/db";
+import { failure, settings } from "../helpers/expect-refusal";
 import { setAuthorization } from "../helpers/next-headers";
 import { loadStac } from "../helpers/stac";
 
@@ -33,20 +32,6 @@ const run = (op: Parameters<typeof runOperation>[0], params: Record<string, stri
   runOperation<Record<string, unknown>>(op, params, admin, { confirm: { api: "yes" }, fingerprint }).then(
     (r) => r.result,
   );
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error("expected a refusal");
-    },
-    (e: unknown) => e as AppError,
-  );
-function settings(env: Record<string, string | undefined>) {
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  resetConfigCache();
-}
 const tmp: string[] = [];
 /** A copy of the release folder to tamper with. */
 function copyOfReleases(): string {
@@ -81,7 +66,15 @@ async function auditOf(action: string) {
 async function adminSession() {
   const c = await adminPool().connect();
   try {
-    return (await c.query(`SELECT current_user AS "user", current_setting('search_path') AS path`)).rows[0];
+    const r = (
+      await c.query(
+        `SELECT current_user AS "user", current_setting('search_path') AS path,
+                current_setting('check_function_bodies') AS bodies, current_setting('client_min_messages') AS messages`,
+      )
+    ).rows[0];
+    // the release turns these off for itself; a pooled connection must not keep them
+    expect([r.bodies, r.messages]).toEqual(["on", "notice"]);
+    return { user: r.user, path: r.path };
   } finally {
     c.release();
   }

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/api/errors";
 import type { User } from "@/lib/auth/permissions";
 import { testDatabase } from "../helpers/db";
+import { failure } from "../helpers/expect-refusal";
 import { urlFor } from "../helpers/cluster";
 
 /**
@@ -27,13 +28,6 @@ const unpublish = (table_name: string, opts: { fingerprint?: string; acceptDepen
     confirm: { api: "yes" },
     ...opts,
   }).then((r) => r.result);
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error("expected a refusal");
-    },
-    (e: unknown) => e as AppError,
-  );
 
 async function state(table: string) {
   const { rows } = await db.client.query(

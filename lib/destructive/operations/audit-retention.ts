@@ -36,7 +36,16 @@ export const auditRetentionOperation: Operation<Input, { partitions: Partition[]
   transaction: "single",
   statementTimeoutMs: 300_000,
   async plan(q, input) {
-    const months = input.months ?? getConfig().auditRetentionMonths;
+    const configured = getConfig().auditRetentionMonths;
+    const months = input.months ?? configured;
+    // An admin may keep more than the configured retention, never less: shortening the audit
+    // trail is a server setting (AUDIT_RETENTION_MONTHS), not a request parameter.
+    if (months < configured)
+      throw new AppError(
+        "bad_request",
+        `Invalid months: at least ${configured} (AUDIT_RETENTION_MONTHS); keeping less audit history is a server setting.`,
+        { parameter: "months" },
+      );
     const parts = await q<{ name: string; upper: string; rows: string }>(
       `WITH p AS (
          SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { AppError } from "../../api/errors";
+import { isIsoTimestamp } from "../../api/params";
 import type { Operation, Querier, Step } from "../types";
 
 /**
@@ -23,6 +24,11 @@ const Input = z.object({
     .string()
     .regex(
       /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/,
+      "expected an ISO UTC timestamp like 2026-01-31T12:00:00Z",
+    )
+    // The same strict calendar check as every timestamp parameter: 2020-13-45 or year 0000 is a 400, not a 500.
+    .refine(
+      (v) => isIsoTimestamp(v) && Number(v.slice(0, 4)) >= 1,
       "expected an ISO UTC timestamp like 2026-01-31T12:00:00Z",
     )
     .optional(),
