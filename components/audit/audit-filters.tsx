@@ -1,6 +1,7 @@
 "use client";
 import { useQueryStates } from "nuqs";
 import { useState, type FormEvent } from "react";
+import { useUrlDraft } from "@/components/ui/use-url-draft";
 import {
   ClearLink,
   ApplyButton,
@@ -21,12 +22,12 @@ import { auditUrl, type AuditUrlState } from "@/lib/url-state/audit";
  */
 export function AuditFilters() {
   const [state, setState] = useQueryStates(auditUrl, { shallow: false, history: "push", scroll: false });
-  const [actor, setActor] = useState(state.actor ?? "");
-  const [action, setAction] = useState(state.action ?? "");
+  const [actor, setActor] = useUrlDraft(state.actor ?? "");
+  const [action, setAction] = useUrlDraft(state.action ?? "");
   const initialWindow = state.window ?? (state.since || state.until ? "custom" : "all");
   const [windowValue, setWindowValue] = useState<string>(initialWindow);
-  const [since, setSince] = useState(toLocalInput(state.since));
-  const [until, setUntil] = useState(toLocalInput(state.until));
+  const [since, setSince] = useUrlDraft(toLocalInput(state.since));
+  const [until, setUntil] = useUrlDraft(toLocalInput(state.until));
 
   const current = (): Partial<AuditUrlState> => ({
     actor: actor.trim() || null,

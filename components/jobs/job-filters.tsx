@@ -1,6 +1,7 @@
 "use client";
 import { useQueryStates } from "nuqs";
 import { useState, type FormEvent } from "react";
+import { useUrlDraft } from "@/components/ui/use-url-draft";
 import {
   ApplyButton,
   CheckboxGroup,
@@ -21,11 +22,11 @@ import { PAGE_SIZES, WINDOW_PRESETS } from "@/lib/url-state/presets";
  */
 export function JobFilters({ jobTypes }: { jobTypes: string[] }) {
   const [state, setState] = useQueryStates(jobsUrl, { shallow: false, history: "push", scroll: false });
-  const [q, setQ] = useState(state.q ?? "");
+  const [q, setQ] = useUrlDraft(state.q ?? "");
   const windowValue = state.hours !== null ? String(state.hours) : state.since || state.until ? "custom" : "";
   const [custom, setCustom] = useState(windowValue === "custom");
-  const [since, setSince] = useState(toLocalInput(state.since));
-  const [until, setUntil] = useState(toLocalInput(state.until));
+  const [since, setSince] = useUrlDraft(toLocalInput(state.since));
+  const [until, setUntil] = useUrlDraft(toLocalInput(state.until));
 
   const go = (patch: Partial<JobsUrlState>) => setState({ ...patch, cursor: null });
 

@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
 import { useQueryStates } from "nuqs";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
+import { useUrlDraft } from "@/components/ui/use-url-draft";
 import {
   ApplyButton,
   CheckboxGroup,
@@ -17,7 +18,7 @@ import { tasksUrl, type TasksUrlState } from "@/lib/url-state/tasks";
 /** The /tasks filters, written to the URL through the page's parsers (a change starts at the first page). */
 export function TaskFilters({ taskTypes, stuckMinutes }: { taskTypes: string[]; stuckMinutes: number }) {
   const [state, setState] = useQueryStates(tasksUrl, { shallow: false, history: "push", scroll: false });
-  const [jobId, setJobId] = useState(state.job_id ?? "");
+  const [jobId, setJobId] = useUrlDraft(state.job_id ?? "");
   const go = (patch: Partial<TasksUrlState>) => setState({ ...patch, cursor: null });
   const filtered = !!(state.status || state.task_type || state.job_id || state.stuck);
 
