@@ -25,6 +25,7 @@ interface RouteExpectation {
 const JOB = "7e0eb20b9f85341b7ae251c93e9fe68c0c5e6f37f715aa792e2252a8b3c83446";
 const ROUTES: Record<string, RouteExpectation> = {
   "app/api/health/route.ts": { url: "/api/health", methods: { GET: "public" } },
+  // Any signed-in caller (an account without a role gets 200 with role null): tests/integration/me.test.ts.
   "app/api/me/route.ts": { url: "/api/me", methods: { GET: "reader" } },
   "app/api/dbadmin/stats/route.ts": { url: "/api/dbadmin/stats", methods: { GET: "reader" } },
   "app/api/dbadmin/jobs/route.ts": { url: "/api/dbadmin/jobs?limit=1", methods: { GET: "reader" } },

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { e2eDb, signIn, startServer } from "./helpers";
+import { CONSOLE_PAGE_PATHS, DEMO_JOB, e2eDb, signIn, startServer } from "./helpers";
 
 const BASE_PORT = Number(process.env.E2E_PORT ?? 3100);
 
@@ -81,4 +81,31 @@ test("a path with a malformed percent-escape: 400 JSON for the API, the bad-link
     expect(await r.text(), path).toContain("This link is broken");
     expect(r.headers()["content-security-policy"], path).toContain("default-src 'none'");
   }
+});
+
+test("Skip to content is the first Tab stop and lands on the page, past the navigation", async ({ page }) => {
+  await signIn(page, "reader", "/jobs");
+  await page.locator("body").focus();
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main#main")).toBeFocused();
+  // the next Tab is inside the page, not in the navigation
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => !!document.activeElement?.closest("main"))).toBe(true);
+});
+
+test("every page has its own tab title", async ({ page }) => {
+  await signIn(page, "reader", "/");
+  const titles = new Map<string, string>();
+  for (const path of CONSOLE_PAGE_PATHS) {
+    await page.goto(path);
+    await expect(page).toHaveTitle(/ · GeoETL Admin Console$/);
+    titles.set(path, await page.title());
+  }
+  expect(new Set(titles.values()).size, JSON.stringify([...titles])).toBe(CONSOLE_PAGE_PATHS.length);
+  expect(titles.get("/jobs")).toBe("Jobs · GeoETL Admin Console");
+  expect(titles.get(`/jobs/${DEMO_JOB}`)).toBe(`Job ${DEMO_JOB.slice(0, 8)}… · GeoETL Admin Console`);
+  expect(titles.get("/geo/world_countries")).toBe("world_countries · layer · GeoETL Admin Console");
 });

@@ -115,6 +115,9 @@ test("an admin cancels a pg_sleep through the dialog and sees the result; the co
     expect(await seriousViolations(page, "/health")).toEqual([]);
     const go = dialog.getByRole("button", { name: "Cancel a running query" });
     await expect(go).toBeDisabled();
+    // Beside "Cancel a running query", the dismiss button says what it does.
+    await expect(dialog.getByRole("button", { name: "Keep it running" })).toBeVisible();
+    await expect(dialog.getByRole("button", { name: "Cancel", exact: true })).toHaveCount(0);
     await dialog.getByLabel(/Type .* to confirm/).fill(String(sleep.pid));
     await go.click();
     await expect(dialog.getByTestId("operation-result")).toContainText('"ended": true');

@@ -15,6 +15,13 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const db = await checkDatabase();
   return (
     <div className="flex min-h-screen">
+      {/* The first stop of Tab: past the navigation and header to the page itself. */}
+      <a
+        href="#main"
+        className="sr-only z-50 rounded bg-sky-800 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:left-2 focus:top-2"
+      >
+        Skip to content
+      </a>
       <aside className="w-52 shrink-0 border-r border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
         <Link href="/" className="mb-6 block text-base font-semibold">
           GeoETL Console
@@ -27,7 +34,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <ThemeToggle />
           <UserMenu user={user} />
         </header>
-        <main className="min-w-0 flex-1 p-6">
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 p-6 focus:outline-none">
           {db.ok ? (
             children
           ) : (

@@ -25,6 +25,8 @@ interface Props {
   onOpenChange?: (open: boolean) => void;
   /** An accessible name for the button when its visible label is short (e.g. "Cancel query of pid 42"). */
   ariaLabel?: string;
+  /** The dismiss button, named for what it does where "Cancel" would be ambiguous ("Keep it running"). */
+  dismissLabel?: string;
 }
 
 interface Running {
@@ -44,6 +46,7 @@ export function OperationButton({
   afterDone,
   onOpenChange,
   ariaLabel,
+  dismissLabel = "Cancel",
 }: Props) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -227,7 +230,7 @@ export function OperationButton({
               disabled={pending}
               className="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100 disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-800"
             >
-              {done ? "Close" : "Cancel"}
+              {done ? "Close" : dismissLabel}
             </button>
             {!done ? (
               <button

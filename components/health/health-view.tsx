@@ -239,6 +239,7 @@ function EndButtons({
             params={{ pid: String(pid) }}
             label="Cancel query"
             ariaLabel={`Cancel the query of pid ${pid}`}
+            dismissLabel="Keep it running"
             compact
             onOpenChange={onDialog}
           />
@@ -249,6 +250,7 @@ function EndButtons({
             params={{ pid: String(pid) }}
             label="Terminate"
             ariaLabel={`Terminate the session of pid ${pid}`}
+            dismissLabel="Keep the session"
             compact
             onOpenChange={onDialog}
           />

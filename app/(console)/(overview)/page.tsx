@@ -9,6 +9,9 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePageRole } from "@/lib/auth/page";
 import { JOB_STATUSES, TASK_STATUSES } from "@/lib/db/jobs-params";
 import { getOverviewCounts, jobsPerHour, KNOWN_SCHEMAS, latestFailures, type StatusCounts } from "@/lib/db/overview";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "Overview" };
 
 export const dynamic = "force-dynamic";
 

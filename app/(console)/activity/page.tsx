@@ -14,6 +14,9 @@ import { formatDate, shortId } from "@/lib/format";
 import { apiRequestsHref, apiRequestsUrl } from "@/lib/url-state/catalog";
 import { loadForUrlState } from "@/lib/url-state/load";
 import { readUrlState } from "@/lib/url-state/parsers";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "API requests" };
 
 export const dynamic = "force-dynamic";
 

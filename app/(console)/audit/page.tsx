@@ -13,6 +13,9 @@ import { auditHref, auditUrl } from "@/lib/url-state/audit";
 import { loadForUrlState, orUndefined } from "@/lib/url-state/load";
 import { readUrlState } from "@/lib/url-state/parsers";
 import { EXPORT_CAP } from "@/lib/export/stream";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "Audit log" };
 
 export const dynamic = "force-dynamic";
 

@@ -5,6 +5,9 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageRole } from "@/lib/auth/page";
 import { listFilters, listGrids } from "@/lib/db/h3";
 import { formatCount, formatDate, shortId } from "@/lib/format";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "H3 grids" };
 
 export const dynamic = "force-dynamic";
 

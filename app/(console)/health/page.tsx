@@ -8,6 +8,9 @@ import { requirePageRole } from "@/lib/auth/page";
 import { canMutate } from "@/lib/auth/permissions";
 import { healthReport, type HealthReport } from "@/lib/db/health-report";
 import { healthParams } from "@/lib/db/health-params";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "Database health" };
 
 export const dynamic = "force-dynamic";
 

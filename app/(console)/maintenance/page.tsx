@@ -12,6 +12,9 @@ import { recentOperationRuns, runningOperations } from "@/lib/destructive/pipeli
 import { pgstacInfo } from "@/lib/db/overview";
 import { verifySchemas } from "@/lib/db/verify";
 import { pgstacInstallLabel } from "@/lib/pgstac/config";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "Maintenance" };
 
 export const dynamic = "force-dynamic";
 

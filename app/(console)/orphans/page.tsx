@@ -8,6 +8,9 @@ import { requirePageRole } from "@/lib/auth/page";
 import { canMutate } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
 import { latestOrphanReport, orphanReport } from "@/lib/db/orphans";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "Orphans" };
 
 function Stat({ label, value, tone }: { label: string; value: number; tone?: "warn" }) {
   return (

@@ -5,6 +5,9 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageRole } from "@/lib/auth/page";
 import { listCollections, stacAvailability } from "@/lib/db/stac-catalog";
 import { formatCount } from "@/lib/format";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "STAC collections" };
 
 export const dynamic = "force-dynamic";
 

@@ -12,6 +12,9 @@ import { formatCount } from "@/lib/format";
 import { loadForUrlState } from "@/lib/url-state/load";
 import { readUrlState } from "@/lib/url-state/parsers";
 import { tasksHref, tasksUrl } from "@/lib/url-state/tasks";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "Tasks" };
 
 export const dynamic = "force-dynamic";
 

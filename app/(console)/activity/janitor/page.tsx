@@ -14,6 +14,9 @@ import { errorHeadline, formatDate, formatDuration } from "@/lib/format";
 import { janitorRunsHref, janitorRunsUrl } from "@/lib/url-state/catalog";
 import { loadForUrlState } from "@/lib/url-state/load";
 import { readUrlState } from "@/lib/url-state/parsers";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "Janitor runs" };
 
 export const dynamic = "force-dynamic";
 

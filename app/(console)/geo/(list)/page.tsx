@@ -11,6 +11,9 @@ import { geoHref, geoUrl } from "@/lib/url-state/geo";
 import { loadForUrlState } from "@/lib/url-state/load";
 import { readUrlState } from "@/lib/url-state/parsers";
 import Link from "next/link";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "Geo layers" };
 
 export const dynamic = "force-dynamic";
 

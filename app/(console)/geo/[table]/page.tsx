@@ -14,6 +14,14 @@ import { isPlainIdentifier } from "@/lib/db/identifiers";
 import { getStacItem } from "@/lib/db/stac";
 import { PROTECTED_GEO_TABLES } from "@/lib/db/protected-tables";
 import { MAX_FEATURES_PER_TILE } from "@/lib/db/tiles";
+import type { Metadata } from "next";
+import { paramTitle } from "@/lib/page-title";
+
+/** The tab names the object (from the URL alone: no database read for a title). */
+export async function generateMetadata({ params }: { params: Promise<{ table: string }> }): Promise<Metadata> {
+  const p = await params;
+  return { title: `${paramTitle(p.table)} · layer` };
+}
 
 type Props = {
   params: Promise<{ table: string }>;

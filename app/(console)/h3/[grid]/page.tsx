@@ -8,6 +8,14 @@ import { getGrid } from "@/lib/db/h3";
 import { MAX_FEATURES_PER_TILE } from "@/lib/db/tiles";
 import { formatDate } from "@/lib/format";
 import { pathParam } from "@/lib/path-param";
+import type { Metadata } from "next";
+import { paramTitle } from "@/lib/page-title";
+
+/** The tab names the object (from the URL alone: no database read for a title). */
+export async function generateMetadata({ params }: { params: Promise<{ grid: string }> }): Promise<Metadata> {
+  const p = await params;
+  return { title: `${paramTitle(p.grid)} · H3 grid` };
+}
 
 export const dynamic = "force-dynamic";
 

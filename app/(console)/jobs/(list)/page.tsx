@@ -6,6 +6,9 @@ import { countJobs, jobFilterFromParams, listJobs, listJobTypes } from "@/lib/db
 import { jobsUrl } from "@/lib/url-state/jobs";
 import { loadForUrlState, orUndefined } from "@/lib/url-state/load";
 import { readUrlState } from "@/lib/url-state/parsers";
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "Jobs" };
 
 export const dynamic = "force-dynamic";
 

@@ -21,6 +21,14 @@ import { jobTasksHref, jobTasksUrl, type JobTasksUrlState } from "@/lib/url-stat
 import { loadForUrlState } from "@/lib/url-state/load";
 import { readUrlState } from "@/lib/url-state/parsers";
 import { tasksHref } from "@/lib/url-state/tasks";
+import type { Metadata } from "next";
+import { paramTitle } from "@/lib/page-title";
+
+/** The tab names the object (from the URL alone: no database read for a title). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const p = await params;
+  return { title: `Job ${paramTitle(p.id, 9)}` };
+}
 
 export const dynamic = "force-dynamic";
 

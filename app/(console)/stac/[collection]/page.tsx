@@ -16,6 +16,14 @@ import { pathParam } from "@/lib/path-param";
 import { stacItemsHref, stacItemsUrl } from "@/lib/url-state/catalog";
 import { loadForUrlState } from "@/lib/url-state/load";
 import { readUrlState } from "@/lib/url-state/parsers";
+import type { Metadata } from "next";
+import { paramTitle } from "@/lib/page-title";
+
+/** The tab names the object (from the URL alone: no database read for a title). */
+export async function generateMetadata({ params }: { params: Promise<{ collection: string }> }): Promise<Metadata> {
+  const p = await params;
+  return { title: `${paramTitle(p.collection)} · STAC` };
+}
 
 export const dynamic = "force-dynamic";
 

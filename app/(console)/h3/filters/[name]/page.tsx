@@ -8,6 +8,14 @@ import { getConfig } from "@/lib/config";
 import { getFilter } from "@/lib/db/h3";
 import { MAX_FEATURES_PER_TILE } from "@/lib/db/tiles";
 import { pathParam } from "@/lib/path-param";
+import type { Metadata } from "next";
+import { paramTitle } from "@/lib/page-title";
+
+/** The tab names the object (from the URL alone: no database read for a title). */
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
+  const p = await params;
+  return { title: `${paramTitle(p.name)} · H3 filter` };
+}
 
 export const dynamic = "force-dynamic";
 

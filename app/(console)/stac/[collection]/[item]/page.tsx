@@ -8,6 +8,14 @@ import { requirePageRole } from "@/lib/auth/page";
 import { getConfig } from "@/lib/config";
 import { collectionExists, getItem, layersOfItem, stacAvailability } from "@/lib/db/stac-catalog";
 import { pathParam } from "@/lib/path-param";
+import type { Metadata } from "next";
+import { paramTitle } from "@/lib/page-title";
+
+/** The tab names the object (from the URL alone: no database read for a title). */
+export async function generateMetadata({ params }: { params: Promise<{ item: string }> }): Promise<Metadata> {
+  const p = await params;
+  return { title: `${paramTitle(p.item)} · STAC item` };
+}
 
 export const dynamic = "force-dynamic";
 
