@@ -49,26 +49,18 @@ test("every page renders with ±infinity and edge-year timestamps in the data", 
       await db.query("SET LOCAL search_path TO public");
     }
     await db.query("COMMIT");
-    for (const j of jobs)
-      saved.push([
-        `UPDATE app.jobs SET created_at = $2, updated_at = $3 WHERE job_id = $1`,
-        [j.job_id, j.created_at, j.updated_at],
-      ]);
-    for (const t of tasks)
-      saved.push([
-        `UPDATE app.tasks SET status = $2, heartbeat = $3, created_at = $4, updated_at = $5 WHERE task_id = $1`,
-        [t.task_id, t.status, t.heartbeat, t.created_at, t.updated_at],
-      ]);
-    for (const r of runs)
-      saved.push([
-        `UPDATE app.janitor_runs SET started_at = $2, completed_at = $3 WHERE run_id = $1`,
-        [r.run_id, r.started_at, r.completed_at],
-      ]);
-    for (const it of items)
-      saved.push([
-        `UPDATE pgstac.items SET datetime = $2, end_datetime = $3 WHERE id = $1`,
-        [it.id, it.datetime, it.end_datetime],
-      ]);
+    // Each row back as it was: every column read above, keyed by the first one.
+    const restore = (table: string, rows: Record<string, unknown>[]) => {
+      for (const r of rows) {
+        const [key, ...cols] = Object.keys(r);
+        const sets = cols.map((c, i) => `${c} = $${i + 2}`).join(", ");
+        saved.push([`UPDATE ${table} SET ${sets} WHERE ${key} = $1`, [r[key], ...cols.map((c) => r[c])]]);
+      }
+    };
+    restore("app.jobs", jobs);
+    restore("app.tasks", tasks);
+    restore("app.janitor_runs", runs);
+    restore("pgstac.items", items);
 
     await signIn(page, "reader", "/jobs");
     await expect(page.getByText("∞").first()).toBeVisible();
