@@ -139,6 +139,8 @@ const EnvSchema = z.object({
   JANITOR_STALE_HOURS: intVar("hours", 24, 1, 24 * 365),
   // Bounded: Node timers overflow past 2^31 ms (~596 h) and would then fire every millisecond.
   ORPHAN_CHECK_INTERVAL_HOURS: hoursVar("hours between checks", 6, 0.001, 500),
+  // The failure triage rollup's incremental refresh (lib/failures/rollup.ts); 0 = only on demand.
+  FAILURE_ROLLUP_SECONDS: intVar("seconds between refreshes", 60, 0, 86_400),
   // Refused attempts one identity may write to the audit log per minute (then 429, counted in one row).
   AUDIT_REFUSALS_PER_MINUTE: intVar("refused attempts per identity per minute", 30, 1, 100_000),
   // Audit log months older than this are what the retention operation drops (never automatically).
@@ -197,6 +199,8 @@ export interface Config {
   /** How pgSTAC is installed and migrated (lib/pgstac/config.ts). */
   pgstacInstall: PgstacInstall | null;
   orphanCheckIntervalHours: number;
+  /** Seconds between the failure rollup's incremental refreshes (0 = off: only on demand). */
+  failureRollupSeconds: number;
   /** The anonymous /api/bench twins answer (benchmarks on loopback only; never in a deployment). */
   benchBareRoutes: boolean;
   basemapStyleUrl?: string;
@@ -449,6 +453,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     auditRetentionMonths: env.AUDIT_RETENTION_MONTHS,
     pgstacInstall,
     orphanCheckIntervalHours: env.ORPHAN_CHECK_INTERVAL_HOURS,
+    failureRollupSeconds: env.FAILURE_ROLLUP_SECONDS,
     basemapStyleUrl: env.BASEMAP_STYLE_URL,
     benchBareRoutes: env.BENCH_BARE_ROUTES === "1",
   };

@@ -1,4 +1,5 @@
 import { ConfigError, getConfig } from "./config";
+import { startFailureRollup } from "./failures/schedule";
 import { startOrphanSchedule } from "./orphans/schedule";
 import { installBadEscapeGuard } from "./security/bad-escapes";
 
@@ -21,3 +22,6 @@ installBadEscapeGuard(getConfig().origin.startsWith("https://"));
 
 // The orphan check runs inside the server on a schedule (advisory-locked: once across instances).
 startOrphanSchedule();
+
+// The failure triage rollup refreshes incrementally on its own timer (advisory-locked too).
+startFailureRollup();

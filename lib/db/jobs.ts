@@ -70,8 +70,11 @@ const nonNegative = (s: number | null) => (s === null ? null : Math.max(0, s));
 
 const FINISHED: readonly string[] = ["completed", "failed", "completed_with_errors"];
 
-// The job's own error, if the pipeline recorded one in result_data (either spelling).
-const JOB_ERROR_SQL = `left(coalesce(result_data->>'error', result_data->>'error_message', result_data->>'message'), 2000)`;
+// The job's own error, if the pipeline recorded one in result_data (any of its spellings); the
+// failure rollup groups by the whole text, the lists carry its first 2,000 characters.
+export const jobErrorTextSql = (rd = "result_data") =>
+  `coalesce(${rd}->>'error', ${rd}->>'error_message', ${rd}->>'message')`;
+const JOB_ERROR_SQL = `left(${jobErrorTextSql()}, 2000)`;
 
 const SUMMARY_COLUMNS = (sortCol: string) => `job_id, job_type, status, stage, total_stages, created_at, updated_at,
   CASE WHEN status IN ('completed','failed','completed_with_errors') THEN ${JOB_ERROR_SQL} END AS error,

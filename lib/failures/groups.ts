@@ -1,0 +1,366 @@
+import "server-only";
+import { AppError } from "../api/errors";
+import { decodeCursor, encodeCursor, tsKeySql, type Cursor } from "../db/cursor";
+import { keysetPage, SqlParams, type KeysetPage } from "../db/keyset";
+import { escapeLike } from "../db/like";
+import { jobErrorTextSql } from "../db/jobs";
+import { readQuery } from "../db/pool";
+import { type DbTimestamp, isoTime } from "../db/timestamps";
+import { type FailureSort, type FailureWindow, WINDOW_BUCKETS, WINDOW_SECONDS } from "./params";
+import { SIGNATURE_KEY } from "./signature";
+
+/**
+ * Failure triage reads (reader pool), all from the console's rollup (lib/failures/rollup.ts), so
+ * no request scans app.tasks: a window's groups, one group, its members, the rollup's freshness.
+ */
+
+export interface Freshness {
+  /** When the last refresh finished; null = never built (the first build is under way). */
+  refreshed_at: string | null;
+  rebuilt_at: string | null;
+  last_duration_ms: number | null;
+  last_error: string | null;
+}
+
+export interface FailureGroup {
+  signature: string;
+  template: string;
+  error_class: string | null;
+  count: number;
+  tasks: number;
+  jobs: number;
+  /** Jobs affected: distinct job ids among the group's tasks and failed jobs. */
+  jobs_affected: number;
+  first_seen: string | null;
+  last_seen: string | null;
+  /** First seen (ever) inside the window. */
+  is_new: boolean;
+  share: number;
+  job_types: string[];
+  stages: number[];
+  /** Failures per bucket, oldest first (WINDOW_BUCKETS of the window). */
+  trend: number[];
+}
+
+export interface FailureGroupList {
+  window: FailureWindow;
+  since: string;
+  total_failures: number;
+  total_groups: number;
+  groups: FailureGroup[];
+  freshness: Freshness;
+}
+
+export interface FailureFilter {
+  window: FailureWindow;
+  jobType?: string;
+  stage?: number;
+  source?: "task" | "job";
+  q?: string;
+  sort: FailureSort;
+  limit: number;
+  offset: number;
+}
+
+export function failureFilterFromParams(p: {
+  window: FailureWindow;
+  job_type?: string | null;
+  stage?: number | null;
+  source?: "task" | "job" | null;
+  q?: string | null;
+  sort: FailureSort;
+  limit: number;
+  offset: number;
+}): FailureFilter {
+  return {
+    window: p.window,
+    jobType: p.job_type ?? undefined,
+    stage: p.stage ?? undefined,
+    source: p.source ?? undefined,
+    q: p.q ?? undefined,
+    sort: p.sort,
+    limit: p.limit,
+    offset: p.offset,
+  };
+}
+
+const ORDER: Record<FailureSort, string> = {
+  count: "n DESC, last_at DESC, signature",
+  last_seen: "last_at DESC, n DESC, signature",
+  newest: "first_seen DESC, n DESC, signature",
+};
+
+interface GroupRow {
+  signature: string;
+  template: string;
+  error_class: string | null;
+  n: number;
+  tasks: number;
+  jobs: number;
+  jobs_affected: number;
+  first_seen: DbTimestamp;
+  last_at: DbTimestamp;
+  is_new: boolean;
+  job_types: string[] | null;
+  stages: number[] | null;
+  total: number;
+  groups: number;
+}
+
+/** `$since` = the window's start; the bucket of a failure = its position in [since, now]. */
+function windowStart(p: SqlParams, w: FailureWindow): string {
+  return `(now() - make_interval(secs => ${p.add(WINDOW_SECONDS[w])}::int))`;
+}
+
+export async function listFailureGroups(f: FailureFilter): Promise<FailureGroupList> {
+  const p = new SqlParams();
+  const since = windowStart(p, f.window);
+  const conds = [`f.failed_at >= ${since}`];
+  if (f.jobType) conds.push(`f.job_type = ${p.add(f.jobType)}`);
+  if (f.stage !== undefined) conds.push(`f.stage = ${p.add(f.stage)}`);
+  if (f.source) conds.push(`f.source = ${p.add(f.source)}`);
+  const text = f.q
+    ? `AND (s.template ILIKE ${p.add(`%${escapeLike(f.q)}%`)} OR s.error_class ILIKE $${p.values.length})`
+    : "";
+  const sql = `
+    WITH w AS (SELECT f.* FROM console.failures f WHERE ${conds.join(" AND ")}),
+    g AS (
+      SELECT signature, count(*)::int AS n,
+             count(*) FILTER (WHERE source = 'task')::int AS tasks,
+             count(*) FILTER (WHERE source = 'job')::int AS jobs,
+             count(DISTINCT job_id)::int AS jobs_affected,
+             max(failed_at) AS last_at,
+             array_agg(DISTINCT job_type) FILTER (WHERE job_type IS NOT NULL) AS job_types,
+             array_agg(DISTINCT stage) FILTER (WHERE stage IS NOT NULL) AS stages
+        FROM w GROUP BY signature),
+    m AS (SELECT g.*, s.template, s.error_class, s.first_seen, s.first_seen >= ${since} AS is_new
+            FROM g JOIN console.failure_signatures s USING (signature) WHERE true ${text})
+    SELECT m.*, (SELECT sum(n) FROM m)::int AS total, (SELECT count(*) FROM m)::int AS groups
+      FROM m
+     ORDER BY ${ORDER[f.sort]}
+     LIMIT ${p.add(f.limit)} OFFSET ${p.add(f.offset)}`;
+  const [rows, totals, freshness, sinceRow] = await Promise.all([
+    readQuery<GroupRow>(sql, p.values),
+    // Share = of all failures in the window (with the same job type/stage/source filters, not q).
+    readQuery<{ n: number }>(
+      `SELECT count(*)::int AS n FROM console.failures f WHERE ${conds.join(" AND ")}`,
+      p.values.slice(0, conds.length),
+    ),
+    readFreshness(),
+    readQuery<{ since: DbTimestamp }>("SELECT now() - make_interval(secs => $1::int) AS since", [
+      WINDOW_SECONDS[f.window],
+    ]),
+  ]);
+  const all = totals[0]?.n ?? 0;
+  const trends = await readTrends(
+    rows.map((r) => r.signature),
+    f.window,
+  );
+  return {
+    window: f.window,
+    since: isoTime(sinceRow[0].since) ?? "",
+    total_failures: rows[0]?.total ?? 0,
+    total_groups: rows[0]?.groups ?? 0,
+    groups: rows.map((r) => toGroup(r, all, trends.get(r.signature), f.window)),
+    freshness,
+  };
+}
+
+function toGroup(r: GroupRow, all: number, trend: number[] | undefined, w: FailureWindow): FailureGroup {
+  return {
+    signature: r.signature,
+    template: r.template,
+    error_class: r.error_class,
+    count: r.n,
+    tasks: r.tasks,
+    jobs: r.jobs,
+    jobs_affected: r.jobs_affected,
+    first_seen: isoTime(r.first_seen),
+    last_seen: isoTime(r.last_at),
+    is_new: r.is_new,
+    share: all > 0 ? r.n / all : 0,
+    job_types: (r.job_types ?? []).sort(),
+    stages: (r.stages ?? []).sort((a, b) => a - b),
+    trend: trend ?? new Array(WINDOW_BUCKETS[w]).fill(0),
+  };
+}
+
+/** Failures per bucket for these groups over the window, from idx_failures_signature_keyset. */
+async function readTrends(signatures: string[], w: FailureWindow): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  if (!signatures.length) return out;
+  const buckets = WINDOW_BUCKETS[w];
+  const rows = await readQuery<{ signature: string; b: number; n: number }>(
+    `WITH b AS (SELECT now() - make_interval(secs => $2::int) AS since, now() AS until)
+     SELECT f.signature, least(width_bucket(extract(epoch FROM f.failed_at), extract(epoch FROM b.since),
+                                             extract(epoch FROM b.until), $3::int), $3::int) AS b,
+            count(*)::int AS n
+       FROM console.failures f, b
+      WHERE f.signature = ANY($1::text[]) AND f.failed_at >= b.since
+      GROUP BY 1, 2`,
+    [signatures, WINDOW_SECONDS[w], buckets],
+  );
+  for (const s of signatures) out.set(s, new Array(buckets).fill(0));
+  for (const r of rows) {
+    const t = out.get(r.signature);
+    if (t && r.b >= 1) t[r.b - 1] += r.n;
+  }
+  return out;
+}
+
+export async function readFreshness(): Promise<Freshness> {
+  const rows = await readQuery<{
+    refreshed_at: DbTimestamp | null;
+    rebuilt_at: DbTimestamp | null;
+    last_duration_ms: number | null;
+    last_error: string | null;
+  }>("SELECT refreshed_at, rebuilt_at, last_duration_ms, last_error FROM console.failure_rollup");
+  const r = rows[0];
+  return {
+    refreshed_at: isoTime(r?.refreshed_at ?? null),
+    rebuilt_at: isoTime(r?.rebuilt_at ?? null),
+    last_duration_ms: r?.last_duration_ms ?? null,
+    last_error: r?.last_error ?? null,
+  };
+}
+
+export interface FailureExample {
+  source: "task" | "job";
+  id: string;
+  job_id: string;
+  at: string;
+  message: string;
+}
+
+export interface FailureGroupDetail extends FailureGroup {
+  window: FailureWindow;
+  first_seen_ever: string | null;
+  last_seen_ever: string | null;
+  examples: FailureExample[];
+  freshness: Freshness;
+}
+
+function checkSignature(signature: string): void {
+  if (!SIGNATURE_KEY.test(signature))
+    throw new AppError("bad_request", "signature: expected a failure group key (16 hex characters)", {
+      parameter: "signature",
+    });
+}
+
+/** One group over a window; null when no such group exists at all (404). */
+export async function getFailureGroup(signature: string, w: FailureWindow): Promise<FailureGroupDetail | null> {
+  checkSignature(signature);
+  const [rows, all, trends, freshness] = await Promise.all([
+    readQuery<GroupRow & { first_ever: DbTimestamp; last_ever: DbTimestamp; examples: FailureExample[] }>(
+      `SELECT s.signature, s.template, s.error_class, s.first_seen, s.first_seen AS first_ever, s.last_seen AS last_ever,
+              s.examples, s.first_seen >= now() - make_interval(secs => $2::int) AS is_new, g.*
+         FROM console.failure_signatures s
+         CROSS JOIN LATERAL (
+           SELECT count(*)::int AS n, count(*) FILTER (WHERE source = 'task')::int AS tasks,
+                  count(*) FILTER (WHERE source = 'job')::int AS jobs,
+                  count(DISTINCT job_id)::int AS jobs_affected, max(failed_at) AS last_at,
+                  array_agg(DISTINCT job_type) FILTER (WHERE job_type IS NOT NULL) AS job_types,
+                  array_agg(DISTINCT stage) FILTER (WHERE stage IS NOT NULL) AS stages
+             FROM console.failures f
+            WHERE f.signature = s.signature AND f.failed_at >= now() - make_interval(secs => $2::int)) g
+        WHERE s.signature = $1`,
+      [signature, WINDOW_SECONDS[w]],
+    ),
+    readQuery<{ n: number }>(
+      "SELECT count(*)::int AS n FROM console.failures WHERE failed_at >= now() - make_interval(secs => $1::int)",
+      [WINDOW_SECONDS[w]],
+    ),
+    readTrends([signature], w),
+    readFreshness(),
+  ]);
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    ...toGroup(r, all[0]?.n ?? 0, trends.get(signature), w),
+    window: w,
+    first_seen_ever: isoTime(r.first_ever),
+    last_seen_ever: isoTime(r.last_ever),
+    examples: Array.isArray(r.examples) ? r.examples : [],
+    freshness,
+  };
+}
+
+export interface FailureMember {
+  source: "task" | "job";
+  id: string;
+  job_id: string;
+  job_type: string | null;
+  stage: number | null;
+  failed_at: string | null;
+  /** The task's type (tasks only). */
+  task_type: string | null;
+  /** Its status now: null when the row has since been deleted. */
+  status: string | null;
+  retry_count: number | null;
+  error_message: string | null;
+}
+
+interface MemberRow extends Omit<FailureMember, "failed_at"> {
+  failed_at: DbTimestamp;
+  sort_key: string;
+}
+
+/** A group's tasks and jobs in the window, newest first, keyset on (failed_at, source, id). */
+export async function listFailureMembers(
+  signature: string,
+  w: FailureWindow,
+  opts: { limit: number; cursor?: string },
+): Promise<KeysetPage<FailureMember>> {
+  checkSignature(signature);
+  const page = await keysetPage<MemberRow>({
+    cursor: opts.cursor ? decodeCursor(opts.cursor, "failed") : undefined,
+    limit: opts.limit,
+    fetch: (cursor, take) => fetchMembers(signature, w, cursor, take),
+    cursorOf: (direction, r) => encodeCursor({ direction, sort: "failed", key: r.sort_key, id: `${r.source}:${r.id}` }),
+  });
+  return {
+    ...page,
+    rows: page.rows.map(({ sort_key: _k, ...r }) => ({ ...r, failed_at: isoTime(r.failed_at) })),
+  };
+}
+
+function fetchMembers(signature: string, w: FailureWindow, cursor: Cursor | undefined, take: number) {
+  const p = new SqlParams([signature, WINDOW_SECONDS[w]]);
+  const conds = ["f.signature = $1", "f.failed_at >= now() - make_interval(secs => $2::int)"];
+  const next = (cursor?.direction ?? "next") === "next";
+  if (cursor) {
+    const sep = cursor.id.indexOf(":");
+    const [src, id] = [cursor.id.slice(0, sep), cursor.id.slice(sep + 1)];
+    if (cursor.key === null || (src !== "task" && src !== "job"))
+      throw new AppError("bad_request", "Invalid cursor: its position is not valid for this list.", {
+        parameter: "cursor",
+      });
+    conds.push(
+      `(f.failed_at, f.source, f.id) ${next ? "<" : ">"} (${p.add(cursor.key)}::timestamptz, ${p.add(src)}, ${p.add(id)})`,
+    );
+  }
+  const dir = next ? "DESC" : "ASC";
+  return readQuery<MemberRow>(
+    `SELECT f.source, f.id, f.job_id, f.job_type, f.stage, f.failed_at, ${tsKeySql("f.failed_at")} AS sort_key,
+            t.task_type, coalesce(t.status, j.status) AS status, t.retry_count,
+            CASE WHEN f.source = 'task' THEN left(t.error_message, 4000)
+                 ELSE left(${jobErrorTextSql("j.result_data")}, 4000) END AS error_message
+       FROM console.failures f
+       LEFT JOIN app.tasks t ON f.source = 'task' AND t.task_id = f.id
+       LEFT JOIN app.jobs j ON f.source = 'job' AND j.job_id = f.id
+      WHERE ${conds.join(" AND ")}
+      ORDER BY f.failed_at ${dir}, f.source ${dir}, f.id ${dir}
+      LIMIT ${p.add(take)}`,
+    p.values,
+  );
+}
+
+/** The group a failed task belongs to in the rollup (task lists link to it), by task id. */
+export async function signaturesOfTasks(taskIds: string[]): Promise<Map<string, string>> {
+  if (!taskIds.length) return new Map();
+  const rows = await readQuery<{ id: string; signature: string }>(
+    "SELECT id, signature FROM console.failures WHERE source = 'task' AND id = ANY($1::text[])",
+    [taskIds],
+  );
+  return new Map(rows.map((r) => [r.id, r.signature]));
+}

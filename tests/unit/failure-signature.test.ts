@@ -1,0 +1,135 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { excerpt, EXCERPT, SIGNATURE_KEY, signatureOf } from "@/lib/failures/signature";
+
+// The variable parts an error message carries: each template below has holes filled from these.
+const part = {
+  n: fc.integer({ min: 0, max: 2 ** 31 }).map(String),
+  float: fc.float({ min: 0, max: 1e6, noNaN: true }).map((f) => f.toFixed(2)),
+  uuid: fc.uuid(),
+  hex: fc.stringMatching(/^[0-9a-f]{16,40}$/),
+  path: fc.array(fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/), { minLength: 2, maxLength: 6 }).map((xs) => xs.join("/")),
+  quoted: fc.stringMatching(/^[A-Za-z0-9 _.:-]{0,40}$/).map((s) => `"${s}"`),
+  ts: fc
+    .date({ min: new Date("2000-01-01"), max: new Date("2099-12-31"), noInvalidDate: true })
+    .map((d) => d.toISOString()),
+  ip: fc.ipV4(),
+};
+
+type Hole = keyof typeof part;
+// Realistic pipeline errors (GDAL, timeouts, blob 404s, constraint violations, OOM, tracebacks).
+const TEMPLATES: { holes: Hole[]; text: (v: string[]) => string }[] = [
+  { holes: ["path"], text: ([p]) => `Blob not found: ${p}` },
+  { holes: ["n", "path"], text: ([s, t]) => `Timeout after ${s}s waiting for raster tile ${t}` },
+  {
+    holes: ["quoted", "n"],
+    text: ([c, k]) =>
+      `psycopg.errors.UniqueViolation: duplicate key value violates unique constraint ${c}\nDETAIL:  Key (objectid)=(${k}) already exists.`,
+  },
+  { holes: ["n"], text: ([e]) => `GDAL error: Unsupported CRS EPSG:${e}` },
+  {
+    holes: ["float", "n", "n"],
+    text: ([g, a, b]) =>
+      `Traceback (most recent call last):\n  File "/home/site/wwwroot/core/machine.py", line 412, in process_task\n    result = handler(task.parameters, context)\nMemoryError: Unable to allocate ${g} GiB for an array with shape (3, ${a}, ${b})`,
+  },
+  {
+    holes: ["uuid", "ts"],
+    text: ([r, t]) =>
+      `azure.core.exceptions.ResourceNotFoundError: The specified container does not exist.\nRequestId:${r}\nTime:${t}`,
+  },
+  {
+    holes: ["ip", "n"],
+    text: ([h, p]) =>
+      `psycopg.OperationalError: connection failed: connection to server at ${h}, port ${p} failed: timeout expired`,
+  },
+  { holes: ["n", "hex"], text: ([i, h]) => `Feature ${i} has invalid geometry (hash ${h})` },
+  {
+    holes: ["path", "n"],
+    text: ([p, n]) => `RasterioIOError: ${p}: not recognized as a supported file format (band ${n})`,
+  },
+  { holes: ["ts", "uuid"], text: ([t, u]) => `Job ${u} exceeded its deadline at ${t}` },
+];
+
+const filled = (i: number) => fc.tuple(...TEMPLATES[i].holes.map((h) => part[h])).map((v) => TEMPLATES[i].text(v));
+const someTemplate = fc.integer({ min: 0, max: TEMPLATES.length - 1 });
+
+describe("signatureOf", () => {
+  it("gives one key to a template whatever its ids, numbers, paths and timestamps", () => {
+    fc.assert(
+      fc.property(
+        someTemplate.chain((i) => fc.tuple(filled(i), filled(i))),
+        ([a, b]) => {
+          expect(signatureOf(a).key).toBe(signatureOf(b).key);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("gives different templates different keys", () => {
+    const pair = fc
+      .tuple(someTemplate, someTemplate)
+      .filter(([i, j]) => i !== j)
+      .chain(([i, j]) => fc.tuple(filled(i), filled(j)));
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        expect(signatureOf(a).key).not.toBe(signatureOf(b).key);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("keeps the error class and the message's shape", () => {
+    const s = signatureOf('psycopg.errors.UniqueViolation: duplicate key "roads_pkey"\nDETAIL:  Key (id)=(5)');
+    expect(s.errorClass).toBe("psycopg.errors.UniqueViolation");
+    expect(s.template).toBe("psycopg.errors.UniqueViolation: duplicate key <q>");
+    // A traceback is grouped by its exception line and the innermost frame's function.
+    const tb = signatureOf(
+      'Traceback (most recent call last):\n  File "a.py", line 3, in run\n    x()\n  File "b.pyx", line 9, in b.read\nMemoryError: out of memory',
+    );
+    expect(tb).toMatchObject({ errorClass: "MemoryError", template: "MemoryError: out of memory (in b.read)" });
+    expect(signatureOf("Blob not found: bronze/a/b.tif").template).toBe("Blob not found: <path>");
+  });
+
+  it("gives any string a key without throwing, in bounded time", () => {
+    const nasty = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 2000 }),
+      fc.string({ unit: "grapheme", maxLength: 500 }),
+      fc.stringMatching(/^[0-9]{0,5000}$/),
+      fc
+        .array(fc.constantFrom("\u0000", "\ud800", "\udfff", "\n", "/", '"', "Traceback (most recent call last):\n"))
+        .map((xs) => xs.join("")),
+    );
+    fc.assert(
+      fc.property(nasty, (s) => {
+        const sig = signatureOf(s);
+        expect(sig.key).toMatch(SIGNATURE_KEY);
+        expect(sig.template.length).toBeLessThanOrEqual(301);
+      }),
+      { numRuns: 300 },
+    );
+    for (const s of [
+      "",
+      "\u0000".repeat(1000),
+      "9".repeat(1_000_000),
+      "x/".repeat(500_000),
+      "a".repeat(1_000_000),
+      '"'.repeat(1_000_000),
+      "Traceback (most recent call last):\n" + '  File "x", line 1, in f\n'.repeat(40_000),
+      Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xe2, 0x82]).toString("utf8"),
+    ]) {
+      const t = performance.now();
+      expect(signatureOf(s).key).toMatch(SIGNATURE_KEY);
+      expect(performance.now() - t).toBeLessThan(250);
+    }
+    expect(signatureOf(null).template).toBe("(no error message)");
+  });
+
+  it("reads only the head and tail of a long text", () => {
+    const head = "H".repeat(EXCERPT);
+    const tail = "T".repeat(EXCERPT);
+    const long = `${head}${"middle ".repeat(10_000)}${tail}`;
+    expect(excerpt(long)).toBe(`${head}\n${tail}`);
+    expect(signatureOf(long).key).toBe(signatureOf(`${head}${"other".repeat(5000)}${tail}`).key);
+  });
+});
