@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { apiToken } from "./helpers";
+import { apiToken, DEMO_FAILURE_GROUP, refreshFailureIndex } from "./helpers";
 
 /**
  * The access-control inventory. Every route handler and page is found on the file system, and
@@ -67,6 +67,21 @@ const ROUTES: Record<string, RouteExpectation> = {
     methods: { GET: "reader", POST: "admin" },
     // pgSTAC is up to date on the e2e database: the plan is a 409 saying there is nothing to migrate.
     conflictOk: true,
+  },
+  "app/api/dbadmin/failures/route.ts": { url: "/api/dbadmin/failures?window=1h", methods: { GET: "reader" } },
+  "app/api/dbadmin/failures/[signature]/route.ts": {
+    url: "/api/dbadmin/failures/0000000000000000",
+    methods: { GET: "reader" },
+  },
+  // Refreshes only the console's own rollup; another run in progress (the schedule) is a 409.
+  "app/api/dbadmin/failures/refresh/route.ts": {
+    url: "/api/dbadmin/failures/refresh",
+    methods: { POST: "admin" },
+    conflictOk: true,
+  },
+  "app/api/export/failures/route.ts": {
+    url: "/api/export/failures?signature=0000000000000000",
+    methods: { GET: "reader" },
   },
   "app/api/dbadmin/maintenance/status/route.ts": { url: "/api/dbadmin/maintenance/status", methods: { GET: "reader" } },
   "app/api/dbadmin/geo/orphans/stac-items/route.ts": {
@@ -137,6 +152,8 @@ const PAGES: Record<string, { url: string; access: Access }> = {
   "app/(console)/jobs/(list)/page.tsx": { url: "/jobs", access: "reader" },
   "app/(console)/jobs/[id]/page.tsx": { url: `/jobs/${JOB}`, access: "reader" },
   "app/(console)/tasks/page.tsx": { url: "/tasks", access: "reader" },
+  "app/(console)/failures/page.tsx": { url: "/failures", access: "reader" },
+  "app/(console)/failures/[signature]/page.tsx": { url: `/failures/${DEMO_FAILURE_GROUP}`, access: "reader" },
   "app/(console)/geo/(list)/page.tsx": { url: "/geo", access: "reader" },
   "app/(console)/geo/[table]/page.tsx": { url: "/geo/world_countries", access: "reader" },
   "app/(console)/stac/page.tsx": { url: "/stac", access: "reader" },
@@ -227,6 +244,7 @@ test("route handlers: anonymous → 401 JSON, reader → 403 on mutations, admin
 
 test("pages: anonymous → sign-in (and back), reader → the page, or 403 on admin pages", async ({ request }) => {
   const reader = apiToken("reader");
+  await refreshFailureIndex(request);
   for (const [file, p] of Object.entries(PAGES)) {
     const res = await request.get(p.url, { maxRedirects: 0 });
     if (p.access === "public") {

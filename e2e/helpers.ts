@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { signatureOf } from "../lib/failures/signature";
 import { Client } from "pg";
 
 export type Account = "admin" | "reader" | "norole";
@@ -47,11 +48,30 @@ export async function e2eDb(): Promise<Client> {
 
 /** A job of the seeded demo data, and every console page (the CSP and axe walks visit them all). */
 export const DEMO_JOB = "7e0eb20b9f85341b7ae251c93e9fe68c0c5e6f37f715aa792e2252a8b3c83446";
+/** A failure group of the demo data (its failed raster tasks), once the failure index is built. */
+export const DEMO_FAILURE_GROUP = signatureOf("GDAL error: Unsupported CRS EPSG:999999").key;
+
+/** Builds the failure index now (as admin), so a test does not depend on the schedule having run. */
+export async function refreshFailureIndex(request: APIRequestContext): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const res = await request.post("/api/dbadmin/failures/refresh", {
+      headers: { Authorization: `Bearer ${apiToken("admin")}` },
+    });
+    if (res.status() === 200) return;
+    // 409: the schedule is running one right now.
+    if (res.status() !== 409) throw new Error(`failure refresh answered ${res.status()}: ${await res.text()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the failure index stayed busy");
+}
+
 export const CONSOLE_PAGE_PATHS = [
   "/",
   "/jobs",
   `/jobs/${DEMO_JOB}`,
   "/tasks",
+  "/failures",
+  `/failures/${DEMO_FAILURE_GROUP}`,
   "/geo",
   "/geo/world_countries",
   "/stac",

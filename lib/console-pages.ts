@@ -6,6 +6,7 @@ export const CONSOLE_PAGES = [
   { href: "/", label: "Overview" },
   { href: "/jobs", label: "Jobs" },
   { href: "/tasks", label: "Tasks" },
+  { href: "/failures", label: "Failures" },
   { href: "/geo", label: "Geo layers" },
   { href: "/stac", label: "STAC catalog" },
   { href: "/h3", label: "H3 grids" },

@@ -137,7 +137,7 @@ export function CommandPalette() {
 
   const error = early?.failed ?? (wanted && q === wanted && search.isError ? search.error.message : null);
   const status = !wanted
-    ? "Type a job or task id, a layer name or title, a STAC item id or a page name."
+    ? "Type a job or task id, an error message, a layer name or title, a STAC item id or a page name."
     : error
       ? ""
       : !fresh
@@ -177,7 +177,7 @@ export function CommandPalette() {
         </h2>
         <div className="sticky top-0 z-10 border-b border-slate-200 bg-white p-3 dark:border-slate-700 dark:bg-slate-900">
           <label htmlFor={ids.input} className="sr-only">
-            Search jobs, tasks, layers, STAC items and pages
+            Search jobs, tasks, failure groups, layers, STAC items and pages
           </label>
           <input
             ref={input}
@@ -192,7 +192,7 @@ export function CommandPalette() {
             autoComplete="off"
             spellCheck={false}
             maxLength={MAX_CHARS}
-            placeholder="Job or task id, layer, STAC item, page…"
+            placeholder="Job or task id, error, layer, STAC item, page…"
             value={text}
             onChange={(e) => {
               latestText.current = e.target.value;
@@ -232,7 +232,7 @@ export function CommandPalette() {
                     className={`mx-2 cursor-pointer rounded px-2 py-1.5 text-sm ${i === activeIndex ? "bg-sky-100 text-sky-900 dark:bg-sky-900/60 dark:text-sky-50" : "text-slate-800 dark:text-slate-200"}`}
                   >
                     <span
-                      className={`block truncate ${r.kind === "job" || r.kind === "task" || r.kind === "stac_item" ? "font-mono text-xs" : "font-medium"}`}
+                      className={`block truncate ${r.kind === "job" || r.kind === "task" || r.kind === "stac_item" || r.kind === "failure" ? "font-mono text-xs" : "font-medium"}`}
                     >
                       {r.title}
                     </span>

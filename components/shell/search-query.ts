@@ -9,6 +9,7 @@ export const KIND_LABELS: Record<SearchKind, string> = {
   page: "Pages",
   job: "Jobs",
   task: "Tasks",
+  failure: "Failure groups",
   layer: "Geo layers",
   stac_item: "STAC items",
 };

@@ -105,6 +105,15 @@ export function TaskTable({
             ) : (
               <span className="text-slate-400">—</span>
             )}
+            {t.failure_group ? (
+              <Link
+                href={`/failures/${t.failure_group}?window=30d`}
+                className="mt-1 inline-block text-xs text-sky-700 underline dark:text-sky-400"
+                data-testid="task-failure-group"
+              >
+                All failures like this
+              </Link>
+            ) : null}
           </Td>
         </tr>
       ))}

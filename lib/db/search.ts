@@ -4,11 +4,11 @@ import { readQuery } from "./pool";
 import { CONSOLE_PAGES } from "../console-pages";
 
 /**
- * The command palette's search (GET /api/search?q=): job id prefix, task id prefix, layer name or
- * title, STAC item id prefix and the console's page names. Read-only, reader pool, parameters
+ * The command palette's search (GET /api/search?q=): job id prefix, task id prefix, failure group
+ * text, layer name or title, STAC item id prefix and the console's page names. Read-only, reader pool, parameters
  * only, every query bounded by LIMIT; at most SEARCH_MAX_RESULTS results in all.
  */
-export type SearchKind = "page" | "job" | "task" | "layer" | "stac_item";
+export type SearchKind = "page" | "job" | "task" | "failure" | "layer" | "stac_item";
 
 export interface SearchResult {
   kind: SearchKind;
@@ -23,7 +23,7 @@ export const SEARCH_MAX_RESULTS = 20;
 /** Rows asked of each kind; the SEARCH_MAX_RESULTS slots are then shared out among the kinds. */
 export const SEARCH_PER_KIND = 10;
 /** The order of the kinds in the answer (and the palette's groups). */
-export const SEARCH_KINDS: readonly SearchKind[] = ["page", "job", "task", "layer", "stac_item"];
+export const SEARCH_KINDS: readonly SearchKind[] = ["page", "job", "task", "failure", "layer", "stac_item"];
 
 /** The console's pages (the sidebar's list), matched in TypeScript. */
 export const SEARCH_PAGES: readonly { href: string; label: string }[] = CONSOLE_PAGES;
@@ -122,6 +122,28 @@ async function searchLayers(q: string): Promise<SearchResult[]> {
   }));
 }
 
+// Failure groups (console.failure_signatures: one row per error signature, hundreds to a few
+// thousand): ILIKE on the template and the class, most recently seen first. $1 = %q%, $2 = limit.
+export const FAILURE_GROUP_SQL = `SELECT signature, template, error_class, last_seen
+  FROM console.failure_signatures
+ WHERE template ILIKE $1 OR error_class ILIKE $1
+ ORDER BY last_seen DESC, signature
+ LIMIT $2`;
+
+async function searchFailureGroups(q: string): Promise<SearchResult[]> {
+  const rows = await readQuery<{ signature: string; template: string; error_class: string | null }>(FAILURE_GROUP_SQL, [
+    `%${escapeLike(q)}%`,
+    SEARCH_PER_KIND,
+  ]);
+  return rows.map((r) => ({
+    kind: "failure",
+    id: r.signature,
+    title: r.template,
+    subtitle: r.error_class ? `${r.error_class} · failure group` : "failure group",
+    href: `/failures/${r.signature}?window=30d`,
+  }));
+}
+
 // pgSTAC not installed (42P01: pgstac.items does not exist, 3F000: no schema) or not readable by
 // the reader (42501): the kind is simply empty, as on the other pages that read pgSTAC.
 const STAC_ABSENT = new Set(["42P01", "3F000", "42501"]);
@@ -164,11 +186,12 @@ export function shareSlots(groups: SearchResult[][], max = SEARCH_MAX_RESULTS): 
 
 /** Everything `q` (1–100 characters, validated by the caller) finds, grouped by kind. */
 export async function search(q: string): Promise<SearchResult[]> {
-  const [jobs, tasks, layers, items] = await Promise.all([
+  const [jobs, tasks, failures, layers, items] = await Promise.all([
     searchJobs(q),
     searchTasks(q),
+    searchFailureGroups(q),
     searchLayers(q),
     searchStacItems(q),
   ]);
-  return shareSlots([searchPages(q), jobs, tasks, layers, items]);
+  return shareSlots([searchPages(q), jobs, tasks, failures, layers, items]);
 }

@@ -7,6 +7,7 @@ import { distinctValues } from "./distinct";
 import { type DbTimestamp, isoTime, secondsBetweenSql } from "./timestamps";
 import { keysetPage, SqlParams, timestampKeysetCondition, type KeysetPage } from "./keyset";
 import { readQuery } from "./pool";
+import { signaturesOfTasks } from "../failures/groups";
 
 /**
  * CoreMachine tasks: across jobs (newest first, keyset on (created_at, task_id)) and within one
@@ -25,6 +26,8 @@ export interface TaskSummary {
   heartbeat_age_seconds: number | null;
   stuck: boolean;
   error_message: string | null;
+  /** A failed task's failure group (/failures/{key}), once the failure rollup has indexed it. */
+  failure_group: string | null;
   created_at: string | null;
   updated_at: string | null;
 }
@@ -100,6 +103,7 @@ function toSummary(r: Row): TaskSummary {
     heartbeat_age_seconds: r.status === "processing" && r.age !== null ? Math.max(0, Math.round(r.age)) : null,
     stuck: r.stuck,
     error_message: r.error_message,
+    failure_group: null,
     created_at: isoTime(r.created_at),
     updated_at: isoTime(r.updated_at),
   };
@@ -192,9 +196,10 @@ export async function listJobTasks(
   return toTaskPage(page, minutes);
 }
 
-function toTaskPage(page: KeysetPage<Row>, minutes: number): TaskPage {
+async function toTaskPage(page: KeysetPage<Row>, minutes: number): Promise<TaskPage> {
+  const groups = await signaturesOfTasks(page.rows.filter((r) => r.status === "failed").map((r) => r.task_id));
   return {
-    tasks: page.rows.map(toSummary),
+    tasks: page.rows.map((r) => ({ ...toSummary(r), failure_group: groups.get(r.task_id) ?? null })),
     next_cursor: page.next_cursor,
     prev_cursor: page.prev_cursor,
     stuck_threshold_minutes: minutes,

@@ -17,6 +17,8 @@ import { SIGNATURE_KEY } from "./signature";
 export interface Freshness {
   /** When the last refresh finished; null = never built (the first build is under way). */
   refreshed_at: string | null;
+  /** Seconds since then, by the database's clock. */
+  age_seconds: number | null;
   rebuilt_at: string | null;
   last_duration_ms: number | null;
   last_error: string | null;
@@ -211,13 +213,16 @@ async function readTrends(signatures: string[], w: FailureWindow): Promise<Map<s
 export async function readFreshness(): Promise<Freshness> {
   const rows = await readQuery<{
     refreshed_at: DbTimestamp | null;
+    age: number | null;
     rebuilt_at: DbTimestamp | null;
     last_duration_ms: number | null;
     last_error: string | null;
-  }>("SELECT refreshed_at, rebuilt_at, last_duration_ms, last_error FROM console.failure_rollup");
+  }>(`SELECT refreshed_at, extract(epoch FROM now() - refreshed_at)::float8 AS age, rebuilt_at, last_duration_ms, last_error
+       FROM console.failure_rollup`);
   const r = rows[0];
   return {
     refreshed_at: isoTime(r?.refreshed_at ?? null),
+    age_seconds: r?.age ?? null,
     rebuilt_at: isoTime(r?.rebuilt_at ?? null),
     last_duration_ms: r?.last_duration_ms ?? null,
     last_error: r?.last_error ?? null,

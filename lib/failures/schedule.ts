@@ -14,18 +14,32 @@ import { refreshFailures, refreshFailuresQuietly, type RollupRun } from "./rollu
  * FAILURE_ROLLUP_SECONDS=0 turns the first two off.
  */
 const component = "failure-rollup";
-const g = globalThis as unknown as { __geoetlFailureTimer?: NodeJS.Timeout; __geoetlFailureKick?: number };
+const g = globalThis as unknown as {
+  __geoetlFailureTimer?: NodeJS.Timeout;
+  __geoetlFailureKick?: { at: number; run: Promise<RollupRun | null> };
+};
+/** How long a read waits for the very first build (a new database) before showing "being built". */
+const FIRST_BUILD_WAIT_MS = 5000;
 
-function kick(): void {
-  g.__geoetlFailureKick = Date.now();
-  void refreshFailuresQuietly(component);
+function kick(): Promise<RollupRun | null> {
+  const run = refreshFailuresQuietly(component);
+  g.__geoetlFailureKick = { at: Date.now(), run };
+  return run;
 }
 
-/** Starts a background refresh when this instance has not started one within the interval. */
-export function refreshIfStale(): void {
+/**
+ * Starts a background refresh when this instance has not started one within the interval. The
+ * first one of a process is waited for (up to FIRST_BUILD_WAIT_MS), so a fresh demo or a new
+ * instance shows its groups at once instead of an empty page.
+ */
+export async function refreshIfStale(): Promise<void> {
   const seconds = getConfig().failureRollupSeconds;
   if (!seconds) return;
-  if (Date.now() - (g.__geoetlFailureKick ?? 0) >= seconds * 1000) kick();
+  const first = !g.__geoetlFailureKick;
+  if (first || Date.now() - g.__geoetlFailureKick!.at >= seconds * 1000) {
+    const run = kick();
+    if (first) await Promise.race([run, new Promise((r) => setTimeout(r, FIRST_BUILD_WAIT_MS).unref())]);
+  }
 }
 
 export function startFailureRollup(): boolean {
@@ -35,7 +49,7 @@ export function startFailureRollup(): boolean {
     log.info("failure rollup schedule off (FAILURE_ROLLUP_SECONDS=0)", { component });
     return false;
   }
-  g.__geoetlFailureTimer = setInterval(kick, seconds * 1000);
+  g.__geoetlFailureTimer = setInterval(() => void kick(), seconds * 1000);
   g.__geoetlFailureTimer.unref();
   return true;
 }

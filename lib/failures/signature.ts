@@ -83,7 +83,6 @@ export function normalise(message: string): string {
 }
 
 // Lone surrogates (broken UTF-16 from broken UTF-8) and control characters but tab and newline.
-// eslint-disable-next-line no-control-regex
 const UNSAFE =
   /[\u0000-\u0008\u000b-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

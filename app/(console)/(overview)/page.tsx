@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/jobs/status-badge";
+import { TopFailureGroups } from "@/components/failures/top-groups";
 import { JobsChart } from "@/components/overview/jobs-chart";
 import { formatCount, shortId } from "@/lib/format";
 import { Notice } from "@/components/ui/notice";
@@ -9,6 +10,8 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePageRole } from "@/lib/auth/page";
 import { JOB_STATUSES, TASK_STATUSES } from "@/lib/db/jobs-params";
 import { getOverviewCounts, jobsPerHour, KNOWN_SCHEMAS, latestFailures, type StatusCounts } from "@/lib/db/overview";
+import { listFailureGroups } from "@/lib/failures/groups";
+import { refreshIfStale } from "@/lib/failures/schedule";
 import type { Metadata } from "next";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -24,7 +27,14 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
   const range = (await searchParams).range === "7d" ? "7d" : "24h";
   const counts = await getOverviewCounts();
   const hasApp = counts.schemas.includes("app");
-  const [buckets, failures] = hasApp ? await Promise.all([jobsPerHour(range), latestFailures(8)]) : [[], []];
+  if (hasApp) await refreshIfStale();
+  const [buckets, failures, groups] = hasApp
+    ? await Promise.all([
+        jobsPerHour(range),
+        latestFailures(8),
+        listFailureGroups({ window: "24h", sort: "count", limit: 5, offset: 0 }),
+      ])
+    : [[], [], null];
 
   return (
     <>
@@ -137,6 +147,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: SP 
           <JobsChart buckets={buckets} range={range} />
         </section>
       ) : null}
+
+      {groups ? <TopFailureGroups list={groups} /> : null}
 
       {hasApp ? (
         <section className={card} aria-labelledby="fail-h">

@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (req: Request) => {
   await requireRole("reader");
   const p = parseSearchParams(req, failureListSchema);
-  refreshIfStale();
+  await refreshIfStale();
   const list = await listFailureGroups(failureFilterFromParams(p));
   return NextResponse.json({
     ...list,
