@@ -152,7 +152,7 @@ const PAGES: Record<string, { url: string; access: Access }> = {
   "app/(console)/jobs/(list)/page.tsx": { url: "/jobs", access: "reader" },
   "app/(console)/jobs/[id]/page.tsx": { url: `/jobs/${JOB}`, access: "reader" },
   "app/(console)/tasks/page.tsx": { url: "/tasks", access: "reader" },
-  "app/(console)/failures/page.tsx": { url: "/failures", access: "reader" },
+  "app/(console)/failures/(list)/page.tsx": { url: "/failures", access: "reader" },
   "app/(console)/failures/[signature]/page.tsx": { url: `/failures/${DEMO_FAILURE_GROUP}`, access: "reader" },
   "app/(console)/geo/(list)/page.tsx": { url: "/geo", access: "reader" },
   "app/(console)/geo/[table]/page.tsx": { url: "/geo/world_countries", access: "reader" },
