@@ -14,7 +14,8 @@ export type Direction = "next" | "prev";
 const CursorSchema = z.object({
   d: z.enum(["n", "p"]),
   s: z.string().max(32),
-  k: z.tuple([z.string().max(64).nullable(), z.union([z.string().max(128), z.number()])]),
+  // Ids up to 160: a task id is up to 128, and some lists prefix it (failure members: `task:<id>`).
+  k: z.tuple([z.string().max(64).nullable(), z.union([z.string().max(160), z.number()])]),
 });
 
 export interface Cursor<K extends string | number = string> {
@@ -62,7 +63,7 @@ export function decodeCursor(
     keyKind === "timestamp"
       ? key !== null && !isIsoTimestamp(key) && !INFINITE_KEYS.has(key)
       : key === null || !/^\d{1,9}$/.test(key);
-  if (badKey || !isSafeText(id, 128))
+  if (badKey || !isSafeText(id, 160))
     throw new AppError("bad_request", "Invalid cursor: its position is not valid for this list.", {
       parameter: "cursor",
     });

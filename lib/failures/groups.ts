@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, tsKeySql, type Cursor } from "../db/cursor"
 import { keysetPage, SqlParams, type KeysetPage } from "../db/keyset";
 import { escapeLike } from "../db/like";
 import { jobErrorTextSql } from "../db/jobs";
-import { readQuery } from "../db/pool";
+import { readQuery, withReadSnapshot } from "../db/pool";
 import { type DbTimestamp, isoTime } from "../db/timestamps";
 import { type FailureSort, type FailureWindow, WINDOW_BUCKETS, WINDOW_SECONDS } from "./params";
 import { SIGNATURE_KEY } from "./signature";
@@ -117,15 +117,15 @@ function windowStart(p: SqlParams, w: FailureWindow): string {
 export async function listFailureGroups(f: FailureFilter): Promise<FailureGroupList> {
   const p = new SqlParams();
   const since = windowStart(p, f.window);
-  const conds = [`f.failed_at >= ${since}`];
-  if (f.jobType) conds.push(`f.job_type = ${p.add(f.jobType)}`);
-  if (f.stage !== undefined) conds.push(`f.stage = ${p.add(f.stage)}`);
-  if (f.source) conds.push(`f.source = ${p.add(f.source)}`);
+  const conds = windowConditions(f, p, since);
+  // Each condition adds exactly one parameter: the window count and the trends reuse these.
+  const condValues = p.values.slice();
   const text = f.q
     ? `AND (s.template ILIKE ${p.add(`%${escapeLike(f.q)}%`)} OR s.error_class ILIKE $${p.values.length})`
     : "";
-  const sql = `
-    WITH w AS (SELECT f.* FROM console.failures f WHERE ${conds.join(" AND ")}),
+  const groupsSql = `
+    WITH w AS (SELECT f.signature, f.source, f.job_id, f.job_type, f.stage, f.failed_at
+                 FROM console.failures f WHERE ${conds.join(" AND ")}),
     g AS (
       SELECT signature, count(*)::int AS n,
              count(*) FILTER (WHERE source = 'task')::int AS tasks,
@@ -134,38 +134,55 @@ export async function listFailureGroups(f: FailureFilter): Promise<FailureGroupL
              max(failed_at) AS last_at,
              array_agg(DISTINCT job_type) FILTER (WHERE job_type IS NOT NULL) AS job_types,
              array_agg(DISTINCT stage) FILTER (WHERE stage IS NOT NULL) AS stages
-        FROM w GROUP BY signature),
-    m AS (SELECT g.*, s.template, s.error_class, s.first_seen, s.first_seen >= ${since} AS is_new
-            FROM g JOIN console.failure_signatures s USING (signature) WHERE true ${text})
-    SELECT m.*, (SELECT sum(n) FROM m)::int AS total, (SELECT count(*) FROM m)::int AS groups
-      FROM m
-     ORDER BY ${ORDER[f.sort]}
-     LIMIT ${p.add(f.limit)} OFFSET ${p.add(f.offset)}`;
-  const [rows, totals, freshness, sinceRow] = await Promise.all([
-    readQuery<GroupRow>(sql, p.values),
-    // Share = of all failures in the window (with the same job type/stage/source filters, not q).
-    readQuery<{ n: number }>(
-      `SELECT count(*)::int AS n FROM console.failures f WHERE ${conds.join(" AND ")}`,
-      p.values.slice(0, conds.length),
-    ),
-    readFreshness(),
-    readQuery<{ since: DbTimestamp }>("SELECT now() - make_interval(secs => $1::int) AS since", [
-      WINDOW_SECONDS[f.window],
-    ]),
-  ]);
-  const all = totals[0]?.n ?? 0;
-  const trends = await readTrends(
-    rows.map((r) => r.signature),
-    f.window,
-  );
-  return {
-    window: f.window,
-    since: isoTime(sinceRow[0].since) ?? "",
-    total_failures: rows[0]?.total ?? 0,
-    total_groups: rows[0]?.groups ?? 0,
-    groups: rows.map((r) => toGroup(r, all, trends.get(r.signature), f.window)),
-    freshness,
-  };
+        FROM w GROUP BY signature)
+    SELECT g.*, s.template, s.error_class, s.first_seen, s.first_seen >= ${since} AS is_new,
+           sum(g.n) OVER ()::int AS total, count(*) OVER ()::int AS groups
+      FROM g JOIN console.failure_signatures s USING (signature)
+     WHERE true ${text}`;
+  const groupValues = p.values.slice();
+  // One snapshot: the groups, the window's total (the share's denominator) and the trends agree
+  // even when a refresh commits in between.
+  return withReadSnapshot(async (q) => {
+    const rows = await q<GroupRow>(
+      `SELECT * FROM (${groupsSql}) x ORDER BY ${ORDER[f.sort]} LIMIT ${p.add(f.limit)} OFFSET ${p.add(f.offset)}`,
+      p.values,
+    );
+    let totals = { total: rows[0]?.total ?? 0, groups: rows[0]?.groups ?? 0 };
+    // Past the last page there is no row to carry the totals: count them on their own.
+    if (!rows.length && f.offset > 0)
+      [totals] = await q<{ total: number; groups: number }>(
+        `SELECT coalesce(sum(n), 0)::int AS total, count(*)::int AS groups FROM (${groupsSql}) x`,
+        groupValues,
+      );
+    const [all] = await q<{ n: number; since: DbTimestamp }>(
+      `SELECT count(*)::int AS n, ${since} AS since FROM console.failures f WHERE ${conds.join(" AND ")}`,
+      condValues,
+    );
+    const trends = await readTrends(
+      q,
+      rows.map((r) => r.signature),
+      f.window,
+      conds,
+      condValues,
+    );
+    return {
+      window: f.window,
+      since: isoTime(all.since) ?? "",
+      total_failures: totals.total,
+      total_groups: totals.groups,
+      groups: rows.map((r) => toGroup(r, all.n, trends.get(r.signature), f.window)),
+      freshness: await readFreshness(q),
+    };
+  });
+}
+
+/** The window and the job type / stage / source filters, as conditions on console.failures f. */
+function windowConditions(f: Pick<FailureFilter, "jobType" | "stage" | "source">, p: SqlParams, since: string) {
+  const conds = [`f.failed_at >= ${since}`];
+  if (f.jobType) conds.push(`f.job_type = ${p.add(f.jobType)}`);
+  if (f.stage !== undefined) conds.push(`f.stage = ${p.add(f.stage)}`);
+  if (f.source) conds.push(`f.source = ${p.add(f.source)}`);
+  return conds;
 }
 
 function toGroup(r: GroupRow, all: number, trend: number[] | undefined, w: FailureWindow): FailureGroup {
@@ -187,20 +204,33 @@ function toGroup(r: GroupRow, all: number, trend: number[] | undefined, w: Failu
   };
 }
 
-/** Failures per bucket for these groups over the window, from idx_failures_signature_keyset. */
-async function readTrends(signatures: string[], w: FailureWindow): Promise<Map<string, number[]>> {
+/**
+ * Failures per bucket for these groups over the window, under the same filters as their counts
+ * (`conds` on console.failures f, `values` their parameters; $1 is the window's seconds), from
+ * idx_failures_signature_cover.
+ */
+async function readTrends(
+  q: typeof readQuery,
+  signatures: string[],
+  w: FailureWindow,
+  conds: string[],
+  values: unknown[],
+): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();
   if (!signatures.length) return out;
   const buckets = WINDOW_BUCKETS[w];
-  const rows = await readQuery<{ signature: string; b: number; n: number }>(
-    `WITH b AS (SELECT now() - make_interval(secs => $2::int) AS since, now() AS until)
-     SELECT f.signature, least(width_bucket(extract(epoch FROM f.failed_at), extract(epoch FROM b.since),
-                                             extract(epoch FROM b.until), $3::int), $3::int) AS b,
+  const p = new SqlParams(values);
+  const sigs = p.add(signatures);
+  const n = p.add(buckets);
+  const rows = await q<{ signature: string; b: number; n: number }>(
+    `SELECT f.signature,
+            least(width_bucket(extract(epoch FROM f.failed_at), extract(epoch FROM now() - make_interval(secs => $1::int)),
+                               extract(epoch FROM now()), ${n}::int), ${n}::int) AS b,
             count(*)::int AS n
-       FROM console.failures f, b
-      WHERE f.signature = ANY($1::text[]) AND f.failed_at >= b.since
+       FROM console.failures f
+      WHERE f.signature = ANY(${sigs}::text[]) AND ${conds.join(" AND ")}
       GROUP BY 1, 2`,
-    [signatures, WINDOW_SECONDS[w], buckets],
+    p.values,
   );
   for (const s of signatures) out.set(s, new Array(buckets).fill(0));
   for (const r of rows) {
@@ -210,8 +240,8 @@ async function readTrends(signatures: string[], w: FailureWindow): Promise<Map<s
   return out;
 }
 
-export async function readFreshness(): Promise<Freshness> {
-  const rows = await readQuery<{
+export async function readFreshness(q: typeof readQuery = readQuery): Promise<Freshness> {
+  const rows = await q<{
     refreshed_at: DbTimestamp | null;
     age: number | null;
     rebuilt_at: DbTimestamp | null;
@@ -255,9 +285,10 @@ function checkSignature(signature: string): void {
 /** One group over a window; null when no such group exists at all (404). */
 export async function getFailureGroup(signature: string, w: FailureWindow): Promise<FailureGroupDetail | null> {
   checkSignature(signature);
-  const [rows, all, trends, freshness] = await Promise.all([
-    readQuery<GroupRow & { first_ever: DbTimestamp; last_ever: DbTimestamp; examples: FailureExample[] }>(
-      `SELECT s.signature, s.template, s.error_class, s.first_seen, s.first_seen AS first_ever, s.last_seen AS last_ever,
+  const [rows, all, trends, freshness] = await withReadSnapshot((q) =>
+    Promise.all([
+      q<GroupRow & { first_ever: DbTimestamp; last_ever: DbTimestamp; examples: FailureExample[] }>(
+        `SELECT s.signature, s.template, s.error_class, s.first_seen, s.first_seen AS first_ever, s.last_seen AS last_ever,
               s.examples, s.first_seen >= now() - make_interval(secs => $2::int) AS is_new, g.*
          FROM console.failure_signatures s
          CROSS JOIN LATERAL (
@@ -269,15 +300,16 @@ export async function getFailureGroup(signature: string, w: FailureWindow): Prom
              FROM console.failures f
             WHERE f.signature = s.signature AND f.failed_at >= now() - make_interval(secs => $2::int)) g
         WHERE s.signature = $1`,
-      [signature, WINDOW_SECONDS[w]],
-    ),
-    readQuery<{ n: number }>(
-      "SELECT count(*)::int AS n FROM console.failures WHERE failed_at >= now() - make_interval(secs => $1::int)",
-      [WINDOW_SECONDS[w]],
-    ),
-    readTrends([signature], w),
-    readFreshness(),
-  ]);
+        [signature, WINDOW_SECONDS[w]],
+      ),
+      q<{ n: number }>(
+        "SELECT count(*)::int AS n FROM console.failures f WHERE f.failed_at >= now() - make_interval(secs => $1::int)",
+        [WINDOW_SECONDS[w]],
+      ),
+      readTrends(q, [signature], w, ["f.failed_at >= now() - make_interval(secs => $1::int)"], [WINDOW_SECONDS[w]]),
+      readFreshness(q),
+    ]),
+  );
   const r = rows[0];
   if (!r) return null;
   return {

@@ -21,7 +21,7 @@ import { EXCERPT, signatureOf } from "./signature";
  */
 const LOCK = "geoetl-console-failures";
 const BATCH = 5000;
-const OVERLAP = "5 minutes";
+const OVERLAP = "15 minutes";
 /** Windows reach back 30 days; a day more is kept so "first seen" near the edge stays right. */
 const RETENTION = "31 days";
 /** Deleted tasks and jobs (cleanup) leave the rollup on this cadence (an anti-join of it all). */
@@ -35,21 +35,24 @@ export type RollupRun =
 // What the signature reads of a long text (lib/failures/signature.ts excerpt()), cut in SQL.
 const excerptSql = (e: string) =>
   `CASE WHEN length(${e}) > ${2 * EXCERPT} THEN left(${e}, ${EXCERPT}) || E'\\n' || right(${e}, ${EXCERPT}) ELSE ${e} END`;
-// When it failed, as epoch milliseconds: a missing or out-of-range timestamp reads as now.
-const failedAtSql = (ts: string) =>
-  `(extract(epoch FROM least(greatest(coalesce(${ts}, now()), '1970-01-01'::timestamptz), now())) * 1000)::float8`;
+// When it failed, as epoch milliseconds: updated_at, else created_at, whichever is a real time not
+// in the future (a corrupt or skewed one would otherwise be re-stamped "now" on every run).
+const failedAtSql = (updated: string, created: string) => {
+  const sane = (t: string) => `(${t} IS NOT NULL AND isfinite(${t}) AND ${t} <= now() AND ${t} >= '1970-01-01')`;
+  return `(extract(epoch FROM CASE WHEN ${sane(updated)} THEN ${updated} WHEN ${sane(created)} THEN ${created} ELSE now() END) * 1000)::float8`;
+};
 
 function sourceSql(source: "task" | "job", rebuild: boolean): string {
   if (source === "task")
     return `SELECT t.task_id AS id, t.job_id, j.job_type, t.stage, t.status = 'failed' AS failed,
                    CASE WHEN t.status = 'failed' THEN ${excerptSql("t.error_message")} END AS message,
-                   ${failedAtSql("coalesce(t.updated_at, t.created_at)")} AS at
+                   ${failedAtSql("t.updated_at", "t.created_at")} AS at
               FROM app.tasks t LEFT JOIN app.jobs j ON j.job_id = t.job_id
              WHERE ${rebuild ? "t.status = 'failed'" : "t.updated_at >= $1"}`;
   const err = jobErrorTextSql();
   return `SELECT job_id AS id, job_id, job_type, stage, (status = 'failed' AND ${err} IS NOT NULL) AS failed,
                  CASE WHEN status = 'failed' THEN ${excerptSql(err)} END AS message,
-                 ${failedAtSql("coalesce(updated_at, created_at)")} AS at
+                 ${failedAtSql("updated_at", "created_at")} AS at
             FROM app.jobs
            WHERE ${rebuild ? "status = 'failed'" : "updated_at >= $1"}`;
 }
@@ -124,8 +127,12 @@ async function writeBatch(c: PoolClient, source: "task" | "job", rows: SourceRow
        first_seen = least(s.first_seen, EXCLUDED.first_seen),
        last_seen = greatest(s.last_seen, EXCLUDED.last_seen),
        examples = CASE WHEN jsonb_array_length(s.examples) >= ${EXAMPLES} THEN s.examples
-                  ELSE (SELECT jsonb_agg(e) FROM (SELECT e FROM jsonb_array_elements(s.examples || EXCLUDED.examples) e
-                         LIMIT ${EXAMPLES}) x) END`,
+                  ELSE (SELECT jsonb_agg(e ORDER BY ord) FROM (
+                          SELECT e, ord FROM (
+                            SELECT DISTINCT ON (e->>'source', e->>'id') e, ord
+                              FROM jsonb_array_elements(s.examples || EXCLUDED.examples) WITH ORDINALITY AS x(e, ord)
+                             ORDER BY e->>'source', e->>'id', ord) d
+                           ORDER BY ord LIMIT ${EXAMPLES}) l) END`,
     [
       keys,
       gs.map((g) => g.template),
@@ -144,8 +151,15 @@ function example(source: string, r: SourceRow) {
     id: r.id,
     job_id: r.job_id,
     at: new Date(r.at).toISOString(),
-    message: (r.message ?? "").slice(0, EXCERPT),
+    message: cutCodePoints(r.message ?? "", EXCERPT),
   };
+}
+
+/** At most `max` UTF-16 units, never half of a surrogate pair (jsonb refuses a lone one). */
+function cutCodePoints(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const code = s.charCodeAt(max - 1);
+  return s.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
 /** Streams one source through a cursor (flat memory however many rows) into the rollup. */
@@ -197,6 +211,9 @@ export async function refreshFailures(opts: { rebuild?: boolean } = {}): Promise
         [rebuild, rebuild || prune, tasks.rows + jobs.rows, durationMs],
       );
       await c.query("COMMIT");
+      // After a rebuild (or a prune) most of the table is new: fresh statistics, and the visibility
+      // map the index-only scans of the reads depend on.
+      if (rebuild || prune) await c.query("VACUUM (ANALYZE) console.failures, console.failure_signatures");
       return {
         ran: true,
         mode: rebuild ? "rebuild" : "incremental",
@@ -207,7 +224,10 @@ export async function refreshFailures(opts: { rebuild?: boolean } = {}): Promise
     } catch (err) {
       await c.query("ROLLBACK").catch(() => undefined);
       await c
-        .query("UPDATE console.failure_rollup SET last_error = left($1, 2000)", [(err as Error).message])
+        // Readers see this on the page: a fixed phrase and the SQLSTATE, the driver's text only in the log.
+        .query("UPDATE console.failure_rollup SET last_error = $1", [
+          `the refresh failed${(err as { code?: string }).code ? ` (SQLSTATE ${(err as { code?: string }).code})` : ""}: see the server log`,
+        ])
         .catch(() => undefined);
       throw err;
     } finally {

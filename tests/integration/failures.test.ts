@@ -82,10 +82,10 @@ describe("the failure rollup", () => {
 
   it("an incremental run picks up new failures, drops retried ones, and marks a new group", async () => {
     await addFailedTasks("triage-job-1", 3, (i) => `TriageTestError: chunk ${i * 17} of layer lyr_${i} failed`);
-    // Only what changed since the last run started (less its 5-minute overlap) is read.
+    // Only what changed since the last run started (less its 15-minute overlap) is read.
     const changed = await db.client.query<{ n: number; all: number }>(
-      `SELECT (SELECT count(*) FROM app.tasks WHERE updated_at >= r.watermark - interval '5 minutes')
-            + (SELECT count(*) FROM app.jobs WHERE updated_at >= r.watermark - interval '5 minutes') AS n,
+      `SELECT (SELECT count(*) FROM app.tasks WHERE updated_at >= r.watermark - interval '15 minutes')
+            + (SELECT count(*) FROM app.jobs WHERE updated_at >= r.watermark - interval '15 minutes') AS n,
               (SELECT count(*) FROM app.tasks)::int AS all
          FROM console.failure_rollup r`,
     );
@@ -189,6 +189,43 @@ describe("the failure rollup", () => {
     for (let offset = 0; offset < all.total_groups; offset += 2)
       pages.push(...(await listFailureGroups(filter({ limit: 2, offset }))).groups.map((g) => g.signature));
     expect(pages).toEqual(all.groups.map((g) => g.signature));
+  });
+
+  it("trends follow the filters, totals survive paging past the end, examples stay unique", async () => {
+    for (const source of ["job", "task"] as const)
+      for (const g of (await listFailureGroups(filter({ source }))).groups)
+        expect(
+          g.trend.reduce((a, b) => a + b, 0),
+          `${source} ${g.template}`,
+        ).toBe(g.count);
+    const all = await listFailureGroups(filter());
+    const past = await listFailureGroups(filter({ offset: 10_000 }));
+    expect(past.groups).toEqual([]);
+    expect([past.total_failures, past.total_groups]).toEqual([all.total_failures, all.total_groups]);
+    // The overlap reads recent rows again on the next runs: an example is still listed once.
+    await refreshFailures();
+    await refreshFailures();
+    for (const g of all.groups) {
+      const d = await getFailureGroup(g.signature, "30d");
+      const ids = d!.examples.map((e) => `${e.source}:${e.id}`);
+      expect(new Set(ids).size, g.template).toBe(ids.length);
+    }
+  });
+
+  it("a message cut inside an emoji, and odd timestamps, do not stop the rollup", async () => {
+    await db.client.query(
+      `INSERT INTO app.tasks (task_id, job_id, task_type, status, stage, error_message, created_at, updated_at) VALUES
+         ('triage-emoji', 'triage-job-1', 'triage_chunk', 'failed', 1, 'EmojiError: ' || repeat('x', 3987) || '😀 tail', now(), now()),
+         ('triage-future', 'triage-job-1', 'triage_chunk', 'failed', 1, 'FutureError: skewed clock', now() - interval '3 days', 'infinity')`,
+    );
+    const run = await refreshFailures();
+    expect(run.ran).toBe(true);
+    const emoji = await getFailureGroup(signatureOf(`EmojiError: ${"x".repeat(3987)}😀 tail`).key, "24h");
+    expect(emoji!.examples[0].message.length).toBeLessThanOrEqual(4000);
+    // updated_at = infinity: the failure counts at its created_at, not "now" on every run.
+    const future = await getFailureGroup(signatureOf("FutureError: skewed clock").key, "7d");
+    expect(future).toMatchObject({ count: 1 });
+    expect(Date.parse(future!.last_seen!)).toBeLessThan(Date.now() - 2 * 86_400_000);
   });
 
   it("a group's members page by keyset, newest first, each once", async () => {

@@ -133,3 +133,53 @@ describe("signatureOf", () => {
     expect(signatureOf(long).key).toBe(signatureOf(`${head}${"other".repeat(5000)}${tail}`).key);
   });
 });
+
+describe("signatureOf, on what the first attack found", () => {
+  const frames = (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) => `  File "/app/step_${i}.py", line ${i + 10}, in step_${i}\n    do_step_${i}()`,
+    ).join("\n");
+  const tb = (exc: string, n = 150) => `Traceback (most recent call last):\n${frames(n)}\n${exc}`;
+
+  it("a traceback longer than the excerpt keeps its exception line (and different ones differ)", () => {
+    const a = signatureOf(tb("MemoryError: out of memory"));
+    const b = signatureOf(tb("PermissionError: access denied"));
+    expect(tb("x").length).toBeGreaterThan(2 * EXCERPT);
+    expect(a.template).toBe("MemoryError: out of memory (in step_<n>)");
+    expect(a.key).not.toBe(b.key);
+    // The same exception with other ids, and a different depth: one key.
+    expect(signatureOf(tb("KeyError: 'tile_12'", 140)).key).toBe(signatureOf(tb("KeyError: 'tile_99'", 170)).key);
+  });
+
+  it("skips Python's recursion note; a long frame name is cut and stays fast", () => {
+    const rec = signatureOf(
+      'Traceback (most recent call last):\n  File "a.py", line 1, in walk\n    walk()\n  [Previous line repeated 996 more times]\nRecursionError: maximum recursion depth exceeded',
+    );
+    expect(rec.template).toBe("RecursionError: maximum recursion depth exceeded (in walk)");
+    const t = performance.now();
+    for (let i = 0; i < 20; i++)
+      signatureOf(`Traceback (most recent call last):\n  File "x", line 1, in ${"1-".repeat(3950)}\nE: x`);
+    expect((performance.now() - t) / 20).toBeLessThan(30);
+  });
+
+  it("reads apostrophes in words as words, and a path holding an id as one path", () => {
+    expect(signatureOf("Couldn't connect to database, won't retry").key).not.toBe(
+      signatureOf("Couldn't parse tile header, won't retry").key,
+    );
+    expect(signatureOf("TypeError: can't multiply sequence by non-int of type 'float'").key).toBe(
+      signatureOf("TypeError: can't multiply sequence by non-int of type 'str'").key,
+    );
+    const p = (s: string) => signatureOf(`Blob not found: ${s}`).template;
+    expect(p("bronze/5f0c1f7e-1111-4222-8333-444455556666/raw.tif")).toBe("Blob not found: <path>");
+    expect(p("silver/tenant1/2025-11-18/raw.tif")).toBe("Blob not found: <path>");
+  });
+
+  it("keeps a class name that holds digits, and groups short hex hashes", () => {
+    expect(signatureOf("Base64DecodeError: Incorrect padding").template).toBe("Base64DecodeError: Incorrect padding");
+    expect(signatureOf("Http2ProtocolError: Incorrect padding").key).not.toBe(
+      signatureOf("Base64DecodeError: Incorrect padding").key,
+    );
+    expect(signatureOf("bad commit 1a2b3c4").key).toBe(signatureOf("bad commit 9f8e7d6").key);
+  });
+});
