@@ -107,6 +107,7 @@ interface GroupRow {
   stages: number[] | null;
   total: number;
   groups: number;
+  all_n: number;
 }
 
 /** `$since` = the window's start; the bucket of a failure = its position in [since, now]. */
@@ -133,7 +134,9 @@ export async function listFailureGroups(f: FailureFilter): Promise<FailureGroupL
              count(DISTINCT job_id)::int AS jobs_affected,
              max(failed_at) AS last_at,
              array_agg(DISTINCT job_type) FILTER (WHERE job_type IS NOT NULL) AS job_types,
-             array_agg(DISTINCT stage) FILTER (WHERE stage IS NOT NULL) AS stages
+             array_agg(DISTINCT stage) FILTER (WHERE stage IS NOT NULL) AS stages,
+             -- Every failure of the window (all groups, before the text filter): the share's denominator.
+             (sum(count(*)) OVER ())::int AS all_n
         FROM w GROUP BY signature)
     SELECT g.*, s.template, s.error_class, s.first_seen, s.first_seen >= ${since} AS is_new,
            sum(g.n) OVER ()::int AS total, count(*) OVER ()::int AS groups
@@ -154,10 +157,18 @@ export async function listFailureGroups(f: FailureFilter): Promise<FailureGroupL
         `SELECT coalesce(sum(n), 0)::int AS total, count(*)::int AS groups FROM (${groupsSql}) x`,
         groupValues,
       );
-    const [all] = await q<{ n: number; since: DbTimestamp }>(
-      `SELECT count(*)::int AS n, ${since} AS since FROM console.failures f WHERE ${conds.join(" AND ")}`,
-      condValues,
-    );
+    // With no row (no failure, or past the end) the denominator is not needed; the start is.
+    const [all] = rows.length
+      ? [
+          {
+            n: rows[0].all_n,
+            since: (await q<{ since: DbTimestamp }>(`SELECT ${since} AS since`, condValues.slice(0, 1)))[0].since,
+          },
+        ]
+      : await q<{ n: number; since: DbTimestamp }>(
+          `SELECT count(*)::int AS n, ${since} AS since FROM console.failures f WHERE ${conds.join(" AND ")}`,
+          condValues,
+        );
     const trends = await readTrends(
       q,
       rows.map((r) => r.signature),
@@ -285,10 +296,10 @@ function checkSignature(signature: string): void {
 /** One group over a window; null when no such group exists at all (404). */
 export async function getFailureGroup(signature: string, w: FailureWindow): Promise<FailureGroupDetail | null> {
   checkSignature(signature);
-  const [rows, all, trends, freshness] = await withReadSnapshot((q) =>
-    Promise.all([
-      q<GroupRow & { first_ever: DbTimestamp; last_ever: DbTimestamp; examples: FailureExample[] }>(
-        `SELECT s.signature, s.template, s.error_class, s.first_seen, s.first_seen AS first_ever, s.last_seen AS last_ever,
+  // One snapshot, its queries in turn (a pg client runs one query at a time).
+  const { rows, all, trends, freshness } = await withReadSnapshot(async (q) => ({
+    rows: await q<GroupRow & { first_ever: DbTimestamp; last_ever: DbTimestamp; examples: FailureExample[] }>(
+      `SELECT s.signature, s.template, s.error_class, s.first_seen, s.first_seen AS first_ever, s.last_seen AS last_ever,
               s.examples, s.first_seen >= now() - make_interval(secs => $2::int) AS is_new, g.*
          FROM console.failure_signatures s
          CROSS JOIN LATERAL (
@@ -300,16 +311,21 @@ export async function getFailureGroup(signature: string, w: FailureWindow): Prom
              FROM console.failures f
             WHERE f.signature = s.signature AND f.failed_at >= now() - make_interval(secs => $2::int)) g
         WHERE s.signature = $1`,
-        [signature, WINDOW_SECONDS[w]],
-      ),
-      q<{ n: number }>(
-        "SELECT count(*)::int AS n FROM console.failures f WHERE f.failed_at >= now() - make_interval(secs => $1::int)",
-        [WINDOW_SECONDS[w]],
-      ),
-      readTrends(q, [signature], w, ["f.failed_at >= now() - make_interval(secs => $1::int)"], [WINDOW_SECONDS[w]]),
-      readFreshness(q),
-    ]),
-  );
+      [signature, WINDOW_SECONDS[w]],
+    ),
+    all: await q<{ n: number }>(
+      "SELECT count(*)::int AS n FROM console.failures f WHERE f.failed_at >= now() - make_interval(secs => $1::int)",
+      [WINDOW_SECONDS[w]],
+    ),
+    trends: await readTrends(
+      q,
+      [signature],
+      w,
+      ["f.failed_at >= now() - make_interval(secs => $1::int)"],
+      [WINDOW_SECONDS[w]],
+    ),
+    freshness: await readFreshness(q),
+  }));
   const r = rows[0];
   if (!r) return null;
   return {
