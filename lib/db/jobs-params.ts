@@ -71,15 +71,18 @@ export const taskListFields = {
 export const taskListSchema = z.object(taskListFields);
 export type TaskListParams = z.infer<typeof taskListSchema>;
 
+/** A stage number (job tasks, failure groups); absent or empty = all stages. */
+export const stageParam = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .regex(/^\d{1,4}$/, { message: "expected a stage number" })
+    .transform(Number)
+    .optional(),
+);
+
 export const jobTasksFields = {
-  stage: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^\d{1,4}$/, { message: "expected a stage number" })
-      .transform(Number)
-      .optional(),
-  ),
+  stage: stageParam,
   status: statusList(TASK_STATUSES),
   limit: limitParam(MAX_LIMIT),
   cursor: cursorParam,

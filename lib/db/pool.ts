@@ -79,25 +79,20 @@ export async function readQuery<T extends QueryResultRow>(text: string, values: 
  * that must agree (a list, its totals, its charts) see one snapshot even while a writer commits.
  */
 export async function withReadSnapshot<T>(fn: (q: typeof readQuery) => Promise<T>): Promise<T> {
-  const client = await readerPool().connect();
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const out = await fn(async (text, values = []) => (await client.query(text, values)).rows);
-    await client.query("COMMIT");
-    return out;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  return inTransaction(readerPool(), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", (client) =>
+    fn(async (text, values = []) => (await client.query(text, values)).rows),
+  );
 }
 
 /** Runs fn in one admin transaction: COMMIT on success, ROLLBACK on any throw. */
 export async function withAdminTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await adminPool().connect();
+  return inTransaction(adminPool(), "BEGIN", fn);
+}
+
+async function inTransaction<T>(pool: Pool, begin: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
   try {
-    await client.query("BEGIN");
+    await client.query(begin);
     const out = await fn(client);
     await client.query("COMMIT");
     return out;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cursorParam, emptyToUndefined, limitParam, offsetParam, safeText } from "../api/params";
+import { stageParam } from "../db/jobs-params";
 
 /**
  * The failure triage filters, shared by the /failures pages (URL state), the JSON API and the
@@ -34,14 +35,7 @@ const windowParam = z.preprocess(
 export const failureListFields = {
   window: windowParam,
   job_type: z.preprocess(emptyToUndefined, safeText(100).optional()),
-  stage: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^\d{1,4}$/, { message: "expected a stage number" })
-      .transform(Number)
-      .optional(),
-  ),
+  stage: stageParam,
   source: z.preprocess(emptyToUndefined, z.enum(FAILURE_SOURCES, { message: "expected task or job" }).optional()),
   q: z.preprocess(emptyToUndefined, safeText(200).optional()),
   sort: z.preprocess(
